@@ -1,0 +1,400 @@
+//! Space-separated fields, the codec of each field type, and the
+//! `record!` macro that turns a protocol table into a struct with a decoder
+//! and an encoder.
+//!
+//! Fields are found by splitting on spaces, never by column: real units vary
+//! field widths and counts (protocol notes §6). Fields past the documented
+//! ones are kept raw in [`Extra`].
+
+use bitflags::Flags;
+
+use crate::{Decimal, Error, FieldError, Text, codes::CodeTable, frame::Writer};
+
+/// Capacity of [`Extra`], in bytes.
+pub const EXTRA_CAPACITY: usize = 64;
+
+/// The fields of a payload, in order; empty fields (a trailing space, two
+/// spaces in a row) are skipped.
+pub(crate) struct Fields<'a> {
+    rest: core::slice::Split<'a, u8, fn(&u8) -> bool>,
+    index: u8,
+    total: u8,
+    min: u8,
+}
+
+fn is_space(b: &u8) -> bool {
+    *b == b' '
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(payload: &'a [u8], min: u8) -> Self {
+        let split = || payload.split(is_space as fn(&u8) -> bool);
+        let total = split().filter(|f| !f.is_empty()).count();
+        Fields {
+            rest: split(),
+            index: 0,
+            total: u8::try_from(total).unwrap_or(u8::MAX),
+            min,
+        }
+    }
+
+    /// Checks there are enough fields for the required ones.
+    pub(crate) fn check_count(&self) -> Result<(), Error> {
+        if self.total < self.min {
+            return Err(Error::FieldCount {
+                expected: self.min,
+                found: self.total,
+            });
+        }
+        Ok(())
+    }
+
+    fn next_raw(&mut self) -> Option<&'a [u8]> {
+        let f = self.rest.find(|f| !f.is_empty())?;
+        self.index = self.index.saturating_add(1);
+        Some(f)
+    }
+
+    /// The next field, decoded with codec `C`.
+    pub(crate) fn required<C: Codec>(&mut self) -> Result<C::Value, Error> {
+        let found = self.total;
+        let f = self.next_raw().ok_or(Error::FieldCount {
+            expected: self.min,
+            found,
+        })?;
+        C::parse(f).map_err(|kind| Error::Field {
+            index: self.index,
+            kind,
+        })
+    }
+
+    /// The next field if there is one.
+    pub(crate) fn optional<C: Codec>(&mut self) -> Result<Option<C::Value>, Error> {
+        match self.next_raw() {
+            None => Ok(None),
+            Some(f) => C::parse(f).map(Some).map_err(|kind| Error::Field {
+                index: self.index,
+                kind,
+            }),
+        }
+    }
+
+    /// Every remaining field, kept raw.
+    pub(crate) fn extra(&mut self) -> Result<Extra, Error> {
+        let mut e = Extra::default();
+        while let Some(f) = self.next_raw() {
+            let index = self.index;
+            let too_long = |_| Error::Field {
+                index,
+                kind: FieldError::TooLong,
+            };
+            if !e.0.is_empty() {
+                e.0.push_bytes(b" ").map_err(too_long)?;
+            }
+            e.0.push_bytes(f).map_err(too_long)?;
+        }
+        Ok(e)
+    }
+}
+
+/// Fields a unit sent beyond the documented ones, as received, separated by
+/// single spaces. Their meaning is undocumented (see the protocol notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Extra(pub Text<EXTRA_CAPACITY>);
+
+impl Extra {
+    /// The extra fields one by one.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.as_str().split(' ').filter(|f| !f.is_empty())
+    }
+
+    /// Number of extra fields.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether the unit sent no extra field.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Writes fields with single spaces between them.
+pub(crate) struct Joiner {
+    first: bool,
+}
+
+impl Joiner {
+    pub(crate) fn new() -> Self {
+        Joiner { first: true }
+    }
+
+    pub(crate) fn field<C: Codec>(
+        &mut self,
+        w: &mut Writer<'_>,
+        v: &C::Value,
+    ) -> Result<(), Error> {
+        self.sep(w)?;
+        C::write(v, w)
+    }
+
+    pub(crate) fn extra(&mut self, w: &mut Writer<'_>, e: &Extra) -> Result<(), Error> {
+        if e.is_empty() {
+            return Ok(());
+        }
+        self.sep(w)?;
+        w.put(e.0.as_bytes())
+    }
+
+    fn sep(&mut self, w: &mut Writer<'_>) -> Result<(), Error> {
+        if !self.first {
+            w.put(b" ")?;
+        }
+        self.first = false;
+        Ok(())
+    }
+}
+
+/// How one field type is read from and written to the wire.
+pub(crate) trait Codec {
+    type Value;
+    fn parse(field: &[u8]) -> Result<Self::Value, FieldError>;
+    fn write(value: &Self::Value, w: &mut Writer<'_>) -> Result<(), Error>;
+}
+
+/// A decimal number, width and scale kept.
+pub(crate) struct Dec;
+
+impl Codec for Dec {
+    type Value = Decimal;
+    fn parse(field: &[u8]) -> Result<Decimal, FieldError> {
+        Decimal::parse(field)
+    }
+    fn write(value: &Decimal, w: &mut Writer<'_>) -> Result<(), Error> {
+        w.display(value)
+    }
+}
+
+/// A code from a table, written `W` digits wide.
+pub(crate) struct Code<E, const W: u8>(core::marker::PhantomData<E>);
+
+impl<E: CodeTable, const W: u8> Codec for Code<E, W> {
+    type Value = E;
+    fn parse(field: &[u8]) -> Result<E, FieldError> {
+        let d = Decimal::parse(field)?;
+        let v = d.to_u32().ok_or(FieldError::NotNumber)?;
+        E::from_u32(v).ok_or(FieldError::Overflow)
+    }
+    fn write(value: &E, w: &mut Writer<'_>) -> Result<(), Error> {
+        let v = i32::try_from(value.to_u32()).map_err(|_| Error::BufferTooSmall { needed: 0 })?;
+        w.display(Decimal::new(v, 0).with_width(W))
+    }
+}
+
+/// A code that is one letter (QMOD, QPGSn work mode).
+pub(crate) struct Letter<E>(core::marker::PhantomData<E>);
+
+impl<E: CodeTable> Codec for Letter<E> {
+    type Value = E;
+    fn parse(field: &[u8]) -> Result<E, FieldError> {
+        match field {
+            [c] => E::from_u32(u32::from(*c)).ok_or(FieldError::Overflow),
+            _ => Err(FieldError::Width {
+                expected: 1,
+                found: field.len().min(255) as u8,
+            }),
+        }
+    }
+    fn write(value: &E, w: &mut Writer<'_>) -> Result<(), Error> {
+        let c = u8::try_from(value.to_u32()).unwrap_or(b'?');
+        w.put(&[c])
+    }
+}
+
+/// `0` or `1`.
+pub(crate) struct Bit;
+
+impl Codec for Bit {
+    type Value = bool;
+    fn parse(field: &[u8]) -> Result<bool, FieldError> {
+        match field {
+            b"0" => Ok(false),
+            b"1" => Ok(true),
+            [_] => Err(FieldError::NotBit),
+            _ => Err(FieldError::Width {
+                expected: 1,
+                found: field.len().min(255) as u8,
+            }),
+        }
+    }
+    fn write(value: &bool, w: &mut Writer<'_>) -> Result<(), Error> {
+        w.put(if *value { b"1" } else { b"0" })
+    }
+}
+
+/// A bit string of exactly `W` characters, most significant bit first.
+pub(crate) struct Bits<F, const W: u8>(core::marker::PhantomData<F>);
+
+impl<F: Flags<Bits = u8>, const W: u8> Codec for Bits<F, W> {
+    type Value = F;
+    fn parse(field: &[u8]) -> Result<F, FieldError> {
+        if field.len() != usize::from(W) {
+            return Err(FieldError::Width {
+                expected: W,
+                found: field.len().min(255) as u8,
+            });
+        }
+        let mut v = 0u8;
+        for &c in field {
+            v = (v << 1)
+                | match c {
+                    b'0' => 0,
+                    b'1' => 1,
+                    _ => return Err(FieldError::NotBit),
+                };
+        }
+        Ok(F::from_bits_retain(v))
+    }
+    fn write(value: &F, w: &mut Writer<'_>) -> Result<(), Error> {
+        for i in (0..W).rev() {
+            w.put(if value.bits() >> i & 1 == 1 {
+                b"1"
+            } else {
+                b"0"
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Printable text of at most `N` bytes.
+pub(crate) struct Txt<const N: usize>;
+
+impl<const N: usize> Codec for Txt<N> {
+    type Value = Text<N>;
+    fn parse(field: &[u8]) -> Result<Text<N>, FieldError> {
+        Text::from_bytes(field).map_err(|_| FieldError::TooLong)
+    }
+    fn write(value: &Text<N>, w: &mut Writer<'_>) -> Result<(), Error> {
+        w.put(value.as_bytes())
+    }
+}
+
+/// Declares a response record from its protocol table: the struct, its
+/// decoder and its encoder. Required fields come first; optional fields
+/// are those some real units leave out; anything after them is [`Extra`].
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            required {
+                $( $(#[$rmeta:meta])* $req:ident: $rty:ty => $rcodec:ty, )*
+            }
+            optional {
+                $( $(#[$ometa:meta])* $opt:ident: $oty:ty => $ocodec:ty, )*
+            }
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        pub struct $name {
+            $( $(#[$rmeta])* pub $req: $rty, )*
+            $( $(#[$ometa])* pub $opt: Option<$oty>, )*
+            /// Fields past the documented ones, kept raw.
+            pub extra: $crate::response::Extra,
+        }
+
+        impl $name {
+            /// Number of fields every real unit sends.
+            pub const REQUIRED_FIELDS: u8 = [$(stringify!($req)),*].len() as u8;
+
+            /// Decodes the payload (between `(` and the CRC).
+            pub fn decode(payload: &[u8]) -> Result<Self, $crate::Error> {
+                let mut f = $crate::response::fields::Fields::new(payload, Self::REQUIRED_FIELDS);
+                f.check_count()?;
+                let mut out = $name {
+                    $( $req: f.required::<$rcodec>()?, )*
+                    $( $opt: None, )*
+                    extra: Default::default(),
+                };
+                $( out.$opt = f.optional::<$ocodec>()?; )*
+                out.extra = f.extra()?;
+                Ok(out)
+            }
+
+            pub(crate) fn write(&self, w: &mut $crate::frame::Writer<'_>) -> Result<(), $crate::Error> {
+                let mut j = $crate::response::fields::Joiner::new();
+                $( j.field::<$rcodec>(w, &self.$req)?; )*
+                // An optional field after a missing one cannot be written in
+                // its place; stop at the first missing one.
+                #[allow(unused_mut)]
+                let mut present = true;
+                $(
+                    present = present && self.$opt.is_some();
+                    if let (true, Some(v)) = (present, &self.$opt) {
+                        j.field::<$ocodec>(w, v)?;
+                    }
+                )*
+                let _ = present;
+                j.extra(w, &self.extra)
+            }
+        }
+    };
+}
+
+pub(crate) use record;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_skip_empty_and_count() {
+        let mut f = Fields::new(b"01.0 202.0 00205 ", 3);
+        assert!(f.check_count().is_ok());
+        assert_eq!(
+            f.required::<Dec>().unwrap(),
+            Decimal::new(10, 1).with_width(4)
+        );
+        f.required::<Dec>().unwrap();
+        f.required::<Dec>().unwrap();
+        assert_eq!(f.optional::<Dec>().unwrap(), None);
+        let f = Fields::new(b"1 2", 3);
+        assert_eq!(
+            f.check_count(),
+            Err(Error::FieldCount {
+                expected: 3,
+                found: 2
+            })
+        );
+    }
+
+    #[test]
+    fn field_errors_name_the_field() {
+        let mut f = Fields::new(b"1 x", 2);
+        f.required::<Dec>().unwrap();
+        assert_eq!(
+            f.required::<Dec>(),
+            Err(Error::Field {
+                index: 2,
+                kind: FieldError::NotNumber
+            })
+        );
+        let mut f = Fields::new(b"0012", 1);
+        assert_eq!(
+            f.required::<Bits<crate::DeviceStatus, 8>>(),
+            Err(Error::Field {
+                index: 1,
+                kind: FieldError::Width {
+                    expected: 8,
+                    found: 4
+                }
+            })
+        );
+    }
+}
