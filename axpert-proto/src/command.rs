@@ -705,8 +705,14 @@ impl Command {
             "0" | "off" | "false" | "disable" => Ok(false),
             _ => Err(bad(i)),
         };
+        let wire_scale = if name_up == "PBEQV" { 2 } else { 1 };
         let volts = |i: usize| -> Result<Volts, Error> {
             let value = Decimal::parse(arg(i)?.as_bytes()).map_err(|_| bad(i))?;
+            // Written at the wire's resolution when exact (`46` is 46.0),
+            // as the device side decodes it; otherwise kept for the range check.
+            let value = value
+                .at_scale(wire_scale)
+                .map_or(value, |x| Decimal::new(x, wire_scale));
             Ok(Volts { system, value })
         };
         let expect_args = |n: usize| {
