@@ -1,0 +1,81 @@
+//! The only crate of the workspace that does I/O.
+//!
+//! - [`axpert`]: a blocking driver that runs Axpert transactions over any
+//!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
+//! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
+//! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
+//!
+//! A driver needs the time: it asks a [`Clock`]. On std, [`StdClock`].
+//!
+//! Reads must not block forever: a transport returns from `read` within a
+//! bounded time and reports [`embedded_io::ErrorKind::TimedOut`] when
+//! nothing arrived, so the driver can check its deadline. The std
+//! transports here do that.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod axpert;
+#[cfg(feature = "std")]
+pub mod hidraw;
+#[cfg(feature = "std")]
+pub mod serial;
+
+use core::time::Duration;
+
+/// A monotonic clock: the time since an epoch of its own.
+pub trait Clock {
+    /// The time now.
+    fn now(&self) -> Duration;
+}
+
+/// The std monotonic clock, counting from its creation.
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Copy)]
+pub struct StdClock(std::time::Instant);
+
+#[cfg(feature = "std")]
+impl StdClock {
+    /// A clock starting now.
+    pub fn new() -> Self {
+        StdClock(std::time::Instant::now())
+    }
+}
+
+#[cfg(feature = "std")]
+impl Default for StdClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "std")]
+impl Clock for StdClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
+/// What a driver's transaction can fail with.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The transport failed.
+    Io(E),
+    /// The request was refused before sending, or the reply was malformed.
+    Protocol(axpert_proto::Error),
+    /// No reply before the deadline.
+    Timeout,
+}
+
+impl<E: core::fmt::Debug> core::fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::Io(e) => write!(f, "i/o error: {e:?}"),
+            Error::Protocol(e) => write!(f, "{e}"),
+            Error::Timeout => f.write_str("no reply before the timeout"),
+        }
+    }
+}
+
+impl<E: core::fmt::Debug> core::error::Error for Error<E> {}
