@@ -131,27 +131,69 @@ impl Decimal {
 
     /// Parses one field: optional `-`, digits, optional `.` and digits; or dashes.
     pub fn parse(field: &[u8]) -> Result<Self, FieldError> {
+        match Self::parse_plain(field) {
+            Some(d) => Ok(d),
+            None => Self::parse_grammar(field),
+        }
+    }
+
+    /// Fast path for the common shapes, `ddd` and `ddd.dd` of at most nine
+    /// digits; `None` for anything else, which the grammar then decides.
+    /// A property test checks both paths agree wherever this one answers.
+    fn parse_plain(field: &[u8]) -> Option<Self> {
+        let mut m = 0i32;
+        let mut digits = 0usize;
+        let mut point = None;
+        for (i, &c) in field.iter().enumerate() {
+            let d = c.wrapping_sub(b'0');
+            if d <= 9 {
+                m = m.wrapping_mul(10).wrapping_add(i32::from(d));
+                digits += 1;
+            } else if c == b'.' && point.is_none() && i > 0 {
+                point = Some(i);
+            } else {
+                return None;
+            }
+        }
+        let scale = match point {
+            Some(p) if p + 1 == field.len() => return None,
+            Some(p) => field.len() - p - 1,
+            None => 0,
+        };
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        Some(Decimal {
+            mantissa: m,
+            scale: scale as u8,
+            width: field.len() as u8,
+            flags: 0,
+        })
+    }
+
+    /// The field grammar, in full.
+    fn parse_grammar(field: &[u8]) -> Result<Self, FieldError> {
         let width = u8::try_from(field.len()).map_err(|_| FieldError::Overflow)?;
-        if let Ok((_, (_, frac))) = not_available(field) {
+        let Ok((_, (minus, int, frac))) = number(field) else {
+            let (_, (_, frac)) = not_available(field).map_err(|_| FieldError::NotNumber)?;
             return Ok(Decimal {
                 mantissa: 0,
                 scale: frac.map_or(0, <[u8]>::len).min(9) as u8,
                 width,
                 flags: NOT_AVAILABLE,
             });
-        }
-        let (_, (minus, int, frac)) = number(field).map_err(|_| FieldError::NotNumber)?;
-        let mut m: i32 = 0;
-        for &c in int.iter().chain(frac.unwrap_or_default()) {
-            m = m
-                .checked_mul(10)
-                .and_then(|m| m.checked_add(i32::from(c - b'0')))
-                .ok_or(FieldError::Overflow)?;
-        }
-        let scale = frac.map_or(0, <[u8]>::len);
-        if scale > 9 {
+        };
+        let frac = frac.unwrap_or_default();
+        // Nine digits always fit an i32; more are refused rather than checked
+        // digit by digit.
+        if int.len() + frac.len() > 9 {
             return Err(FieldError::Overflow);
         }
+        let m = int
+            .iter()
+            .chain(frac)
+            .fold(0i32, |m, &c| m * 10 + i32::from(c - b'0'));
+        let scale = frac.len();
         Ok(Decimal {
             mantissa: if minus.is_some() { -m } else { m },
             scale: scale as u8,
@@ -373,9 +415,9 @@ mod tests {
             assert!(Decimal::parse(t.as_bytes()).is_err(), "{t:?}");
         }
         assert_eq!(
-            Decimal::parse(b"99999999999"),
+            Decimal::parse(b"1234567890"),
             Err(FieldError::Overflow),
-            "more digits than an i32 holds"
+            "more than nine digits"
         );
     }
 
@@ -387,6 +429,20 @@ mod tests {
         assert_eq!(Decimal::new(-5, 1).to_string(), "-0.5");
         assert_eq!(Decimal::new(30, 0).with_width(3).to_string(), "030");
         assert_eq!(Decimal::not_available(5, 1).to_string(), "---.-");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_grammar() {
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(20_000), |(field in "[-0-9.]{0,12}|[0-9]{1,6}\\.[0-9]{1,4}")| {
+            if let Some(fast) = Decimal::parse_plain(field.as_bytes()) {
+                prop_assert_eq!(Ok(fast), Decimal::parse_grammar(field.as_bytes()), "{:?}", field);
+            }
+        });
+        assert!(Decimal::parse_plain(b"12.").is_none());
+        assert!(Decimal::parse_plain(b".5").is_none());
+        assert!(Decimal::parse_plain(b"1.2.3").is_none());
+        assert!(Decimal::parse_plain(b"-1").is_none());
     }
 
     #[test]

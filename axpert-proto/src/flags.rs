@@ -276,6 +276,27 @@ impl ParallelStatusBits {
     }
 }
 
+#[cfg(feature = "defmt")]
+macro_rules! flags_defmt {
+    ($($t:ty),*) => {$(
+        /// Formats as the raw bits, in hex.
+        impl defmt::Format for $t {
+            fn format(&self, f: defmt::Formatter) {
+                defmt::write!(f, "{}({=u64:#x})", stringify!($t), u64::from(self.bits()))
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "defmt")]
+flags_defmt!(
+    FlagSet,
+    Warnings,
+    DeviceStatus,
+    DeviceStatusHigh,
+    ParallelStatusBits
+);
+
 #[cfg(feature = "serde")]
 mod serde_impl {
     //! Flag sets serialise as an object of `snake_case` flag name to bool,

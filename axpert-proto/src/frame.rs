@@ -163,6 +163,10 @@ fn strip_terminator(bytes: &[u8]) -> Result<&[u8], Error> {
 }
 
 fn check_printable(bytes: &[u8], base: usize) -> Result<(), Error> {
+    // Branch-free pass first (it vectorises); find the offender only on failure.
+    if bytes.iter().fold(true, |ok, &b| ok & is_printable(b)) {
+        return Ok(());
+    }
     match bytes.iter().position(|&b| !is_printable(b)) {
         Some(i) => Err(Error::NotAscii {
             offset: base + i,

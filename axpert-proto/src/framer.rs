@@ -135,24 +135,39 @@ impl<const N: usize> Framer<N> {
                     }
                 }
                 State::Frame => {
-                    if byte == frame::CR || byte == frame::LF {
-                        b.state = State::Hunting;
-                        let len = b.len;
-                        b.len = 0;
-                        let body = self.b.buf.get(..len).unwrap_or_default();
-                        return (i + 1, Some(Frame::decode_body(body)));
-                    }
-                    if byte == b'(' {
-                        // A new frame starts inside this one: report the cut
-                        // frame and leave the `(` for the next call.
-                        b.discarded += b.len as u64;
+                    // Copy the run up to the next byte that matters in one go.
+                    let tail = input.get(i..).unwrap_or_default();
+                    let run =
+                        memchr::memchr3(frame::CR, frame::LF, b'(', tail).unwrap_or(tail.len());
+                    let room = N - b.len;
+                    if run > room {
+                        b.discarded += (b.len + room + 1) as u64;
                         b.restart(State::Hunting);
-                        return (i, Some(Err(Error::Unterminated)));
+                        return (i + room + 1, Some(Err(Error::TooLong { max: N })));
                     }
-                    if !b.push(byte) {
-                        b.discarded += b.len as u64 + 1;
-                        b.restart(State::Hunting);
-                        return (i + 1, Some(Err(Error::TooLong { max: N })));
+                    if let (Some(dst), Some(src)) =
+                        (b.buf.get_mut(b.len..b.len + run), tail.get(..run))
+                    {
+                        dst.copy_from_slice(src);
+                    }
+                    b.len += run;
+                    let at = i + run;
+                    match input.get(at) {
+                        None => return (input.len(), None),
+                        Some(&b'(') => {
+                            // A new frame starts inside this one: report the cut
+                            // frame and leave the `(` for the next call.
+                            b.discarded += b.len as u64;
+                            b.restart(State::Hunting);
+                            return (at, Some(Err(Error::Unterminated)));
+                        }
+                        Some(_) => {
+                            b.state = State::Hunting;
+                            let len = b.len;
+                            b.len = 0;
+                            let body = self.b.buf.get(..len).unwrap_or_default();
+                            return (at + 1, Some(Frame::decode_body(body)));
+                        }
                     }
                 }
             }

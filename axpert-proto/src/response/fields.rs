@@ -16,51 +16,47 @@ pub const EXTRA_CAPACITY: usize = 64;
 /// The fields of a payload, in order; empty fields (a trailing space, two
 /// spaces in a row) are skipped.
 pub(crate) struct Fields<'a> {
-    rest: core::slice::Split<'a, u8, fn(&u8) -> bool>,
+    rest: &'a [u8],
     index: u8,
-    total: u8,
     min: u8,
 }
 
-fn is_space(b: &u8) -> bool {
-    *b == b' '
-}
-
 impl<'a> Fields<'a> {
+    /// Fields of `payload`, of which the first `min` are required.
     pub(crate) fn new(payload: &'a [u8], min: u8) -> Self {
-        let split = || payload.split(is_space as fn(&u8) -> bool);
-        let total = split().filter(|f| !f.is_empty()).count();
         Fields {
-            rest: split(),
+            rest: payload,
             index: 0,
-            total: u8::try_from(total).unwrap_or(u8::MAX),
             min,
         }
     }
 
-    /// Checks there are enough fields for the required ones.
-    pub(crate) fn check_count(&self) -> Result<(), Error> {
-        if self.total < self.min {
-            return Err(Error::FieldCount {
-                expected: self.min,
-                found: self.total,
-            });
-        }
-        Ok(())
-    }
-
     fn next_raw(&mut self) -> Option<&'a [u8]> {
-        let f = self.rest.find(|f| !f.is_empty())?;
-        self.index = self.index.saturating_add(1);
-        Some(f)
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            // Fields are a few bytes long: a plain scan beats a SIMD search.
+            let end = self
+                .rest
+                .iter()
+                .position(|&b| b == b' ')
+                .unwrap_or(self.rest.len());
+            let (field, rest) = self.rest.split_at(end);
+            self.rest = rest.get(1..).unwrap_or_default();
+            if !field.is_empty() {
+                self.index = self.index.saturating_add(1);
+                return Some(field);
+            }
+        }
     }
 
-    /// The next field, decoded with codec `C`.
+    /// The next field, decoded with codec `C`. When there is none, the
+    /// payload had fewer fields than required, and all of them were read.
     pub(crate) fn required<C: Codec>(&mut self) -> Result<C::Value, Error> {
-        let found = self.total;
         let f = self.next_raw().ok_or(Error::FieldCount {
             expected: self.min,
-            found,
+            found: self.index,
         })?;
         C::parse(f).map_err(|kind| Error::Field {
             index: self.index,
@@ -316,7 +312,6 @@ macro_rules! record {
             /// Decodes the payload (between `(` and the CRC).
             pub fn decode(payload: &[u8]) -> Result<Self, $crate::Error> {
                 let mut f = $crate::response::fields::Fields::new(payload, Self::REQUIRED_FIELDS);
-                f.check_count()?;
                 let mut out = $name {
                     $( $req: f.required::<$rcodec>()?, )*
                     $( $opt: None, )*
@@ -356,7 +351,6 @@ mod tests {
     #[test]
     fn fields_skip_empty_and_count() {
         let mut f = Fields::new(b"01.0 202.0 00205 ", 3);
-        assert!(f.check_count().is_ok());
         assert_eq!(
             f.required::<Dec>().unwrap(),
             Decimal::new(10, 1).with_width(4)
@@ -364,9 +358,11 @@ mod tests {
         f.required::<Dec>().unwrap();
         f.required::<Dec>().unwrap();
         assert_eq!(f.optional::<Dec>().unwrap(), None);
-        let f = Fields::new(b"1 2", 3);
+        let mut f = Fields::new(b"1 2", 3);
+        f.required::<Dec>().unwrap();
+        f.required::<Dec>().unwrap();
         assert_eq!(
-            f.check_count(),
+            f.required::<Dec>(),
             Err(Error::FieldCount {
                 expected: 3,
                 found: 2

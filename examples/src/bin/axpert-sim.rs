@@ -1,0 +1,76 @@
+//! A simulated Axpert inverter on a serial device or a new pseudo-terminal.
+//!
+//! `axpert-sim` creates a pseudo-terminal and prints its path;
+//! `axpert-sim --port PATH` serves on an existing serial device or pty.
+
+use std::io::Write as _;
+
+use axpert_proto::BatterySystem;
+use clap::Parser;
+use examples::axpert_sim::{Inverter, serve};
+use transports::serial::{Pty, Serial, Settings};
+
+#[derive(Parser)]
+#[command(version, about = "Simulated Axpert / Voltronic inverter")]
+struct Args {
+    /// Serial device or pseudo-terminal to serve on (default: a new pseudo-terminal).
+    #[arg(long)]
+    port: Option<String>,
+    /// Baud rate.
+    #[arg(long, default_value_t = 2400)]
+    baud: u32,
+    /// Nominal battery voltage of the simulated unit: 12, 24, 48 or 64 (a 48 V MKS 64 VDC model).
+    #[arg(long, default_value_t = 48)]
+    battery: u32,
+    /// Print every command and reply.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    let system = match args.battery {
+        12 => BatterySystem::V12,
+        24 => BatterySystem::V24,
+        48 => BatterySystem::V48,
+        64 => BatterySystem::V48Hv64,
+        other => {
+            eprintln!("axpert-sim: --battery {other}: use 12, 24, 48 or 64");
+            std::process::exit(2);
+        }
+    };
+    let mut inverter = Inverter::new(system);
+    let verbose = args.verbose;
+    let log = move |cmd: &str, reply: &axpert_proto::Response| {
+        if verbose {
+            eprintln!("{cmd} -> {reply:?}");
+        }
+    };
+    let result = match args.port {
+        Some(path) => {
+            let settings = Settings {
+                baud: args.baud,
+                ..Settings::default()
+            };
+            let mut port = Serial::open(&path, settings).unwrap_or_else(|e| {
+                eprintln!("axpert-sim: {path}: {e}");
+                std::process::exit(1);
+            });
+            println!("serving on {path}");
+            serve(&mut inverter, &mut port, || false, log)
+        }
+        None => {
+            let mut pty = Pty::new().unwrap_or_else(|e| {
+                eprintln!("axpert-sim: cannot create a pseudo-terminal: {e}");
+                std::process::exit(1);
+            });
+            println!("{}", pty.path());
+            let _ = std::io::stdout().flush();
+            serve(&mut inverter, pty.master(), || false, log)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("axpert-sim: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,5 @@
+//! Shared code of the command-line tools: the simulated devices and the
+//! output formats.
+
+pub mod axpert_sim;
+pub mod output;

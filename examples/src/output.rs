@@ -1,0 +1,150 @@
+//! Printing typed values as a readable table or as JSON.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Pretty JSON of `value`.
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// A two-column table of `value`'s fields, nested fields joined with `.`.
+/// Flag objects print the names of the flags that are set.
+pub fn table<T: Serialize>(value: &T) -> String {
+    let v = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut rows = Vec::new();
+    flatten("", &v, &mut rows);
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(k, v)| match unit(k) {
+            Some(u) if v.parse::<f64>().is_ok() => format!("{k:width$}  {v} {u}\n"),
+            _ => format!("{k:width$}  {v}\n"),
+        })
+        .collect()
+}
+
+/// The unit of a field, from the words of its name (the protocol
+/// document's descriptions the names follow).
+fn unit(key: &str) -> Option<&'static str> {
+    let k = key.rsplit('.').next().unwrap_or(key);
+    let has = |w: &str| k.split('_').any(|p| p == w);
+    Some(if has("offset") {
+        "x10 mV"
+    } else if has("voltage") {
+        "V"
+    } else if has("current") {
+        "A"
+    } else if has("frequency") {
+        "Hz"
+    } else if has("apparent") {
+        "VA"
+    } else if has("power") && !has("balance") && !has("saving") {
+        "W"
+    } else if has("percent") || has("capacity") {
+        "%"
+    } else if has("temperature") {
+        "°C"
+    } else if has("time") {
+        "min"
+    } else if has("period") {
+        "days"
+    } else {
+        return None;
+    })
+}
+
+fn is_flag_object(m: &serde_json::Map<String, Value>) -> bool {
+    !m.is_empty() && m.iter().all(|(k, v)| v.is_boolean() || k == "other_bits")
+}
+
+fn flatten(prefix: &str, v: &Value, rows: &mut Vec<(String, String)>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) if is_flag_object(m) => {
+            let on: Vec<&str> = m
+                .iter()
+                .filter(|(_, v)| v.as_bool() == Some(true))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let text = if on.is_empty() {
+                "-".to_string()
+            } else {
+                on.join(", ")
+            };
+            rows.push((prefix.to_string(), text));
+        }
+        Value::Object(m) if m.len() == 1 && prefix.is_empty() => {
+            // The response's variant name: print its fields without a prefix.
+            for (k, inner) in m {
+                if inner.is_object() {
+                    flatten("", inner, rows);
+                } else {
+                    flatten(k, inner, rows);
+                }
+            }
+        }
+        Value::Object(m) => {
+            for (k, inner) in m {
+                flatten(&key(k), inner, rows);
+            }
+        }
+        Value::Array(a) => rows.push((
+            prefix.to_string(),
+            a.iter().map(scalar).collect::<Vec<_>>().join(" "),
+        )),
+        other => rows.push((
+            if prefix.is_empty() {
+                "reply".to_string()
+            } else {
+                prefix.to_string()
+            },
+            scalar(other),
+        )),
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "n/a".to_string(),
+        Value::String(s) if s.is_empty() => "-".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Parses hex bytes, spaces (and `0x` prefixes) allowed: `"28 4E 41"`.
+pub fn parse_hex(parts: &[String]) -> Result<Vec<u8>, String> {
+    let joined: String = parts
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .map(|t| t.trim_start_matches("0x").trim_start_matches("0X"))
+        .collect();
+    if !joined.len().is_multiple_of(2) {
+        return Err(format!("odd number of hex digits ({})", joined.len()));
+    }
+    (0..joined.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&joined[i..i + 2], 16)
+                .map_err(|_| format!("not a hex byte at digit {}: {:?}", i, &joined[i..i + 2]))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_with_spaces_and_prefixes() {
+        assert_eq!(parse_hex(&["28 4e".into(), "0x41".into()]).unwrap(), b"(NA");
+        assert!(parse_hex(&["284".into()]).is_err());
+        assert!(parse_hex(&["zz".into()]).is_err());
+    }
+}
