@@ -150,12 +150,34 @@ fn every_capture_row() {
                         typed += 1;
                     }
                     _ => {
-                        // Other family members: framed, CRC-checked, payload raw.
+                        // Other family members: framed, CRC-checked, payload raw,
+                        // and re-encoded to the same bytes.
                         let resp = Response::decode(None, &frame).unwrap();
                         assert!(
-                            matches!(resp, Response::Raw(_) | Response::Ack | Response::Nak),
+                            matches!(
+                                resp,
+                                Response::Raw(_)
+                                    | Response::Pi18(_)
+                                    | Response::Ack
+                                    | Response::Nak
+                            ),
                             "{ctx}"
                         );
+                        assert_eq!(start == Start::Caret, matches!(resp, Response::Pi18(_)));
+                        let mut buf = [0u8; 256];
+                        let n = resp.encode(&mut buf).unwrap();
+                        let end = r
+                            .bytes
+                            .iter()
+                            .position(|&b| b == b'\r' || b == b'\n')
+                            .unwrap();
+                        if frame.crc.is_some() {
+                            assert_eq!(
+                                &buf[..n - 1],
+                                &r.bytes[..end],
+                                "{ctx}: re-encoding differs"
+                            );
+                        }
                         raw += 1;
                     }
                 }

@@ -79,8 +79,10 @@ pub enum Response {
     ModelNumber(ModelNumber),
     /// QBEQI: equalization status.
     Equalization(Equalization),
-    /// The payload of a reply to a raw command, or of a PI18 `^D` frame.
+    /// The payload of a reply to a raw command.
     Raw(Text<RAW_PAYLOAD_CAPACITY>),
+    /// The payload of a PI18 `^D` frame (after `^D`), kept raw.
+    Pi18(Text<RAW_PAYLOAD_CAPACITY>),
 }
 
 fn whole<C: Codec>(payload: &[u8]) -> Result<C::Value, Error> {
@@ -100,7 +102,7 @@ impl Response {
     pub fn decode(inquiry: Option<Inquiry>, frame: &Frame<'_>) -> Result<Self, Error> {
         let p = frame.payload;
         if frame.start == Start::Caret {
-            return text(p).map(Response::Raw);
+            return text(p).map(Response::Pi18);
         }
         match p {
             b"ACK" => return Ok(Response::Ack),
@@ -139,10 +141,15 @@ impl Response {
         Self::decode(inquiry, &Frame::decode(bytes)?)
     }
 
-    /// Writes the reply frame (`(`, payload, CRC, CR) into `buf`; returns its length.
+    /// Writes the reply frame (`(`, or `^D` for PI18, then payload, CRC, CR)
+    /// into `buf`; returns its length.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let mut w = Writer::new(buf);
-        w.put(b"(")?;
+        let start = match self {
+            Response::Pi18(_) => Start::Caret,
+            _ => Start::Paren,
+        };
+        w.put(start.bytes())?;
         self.write_payload(&mut w)?;
         w.finish()
     }
@@ -167,14 +174,14 @@ impl Response {
             Response::OutputMode(m) => Code::<OutputMode, 2>::write(m, w),
             Response::ModelNumber(m) => Code::<ModelNumber, 3>::write(m, w),
             Response::Equalization(e) => e.write(w),
-            Response::Raw(t) => w.put(t.as_bytes()),
+            Response::Raw(t) | Response::Pi18(t) => w.put(t.as_bytes()),
         }
     }
 
     /// The inquiry this reply answers, or `None` for ACK, NAK and raw payloads.
     pub fn inquiry(&self) -> Option<Inquiry> {
         Some(match self {
-            Response::Ack | Response::Nak | Response::Raw(_) => return None,
+            Response::Ack | Response::Nak | Response::Raw(_) | Response::Pi18(_) => return None,
             Response::ProtocolId(_) => Inquiry::ProtocolId,
             Response::SerialNumber(_) => Inquiry::SerialNumber,
             Response::SerialId(_) => Inquiry::SerialId,

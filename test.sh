@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every check and test of the workspace. Installs what they need first
+# (rustup components and targets, cargo-fuzz, the Python peers in .venv), so
+# a fresh machine with rustup and python3 needs nothing else.
+set -euo pipefail
+cd "$(dirname "$0")"
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain: rustfmt, clippy, thumbv7em-none-eabihf"
+rustup component add rustfmt clippy
+rustup target add thumbv7em-none-eabihf
+
+step "python peers into .venv (interop/requirements.txt)"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r interop/requirements.txt
+export REQUIRE_INTEROP=1
+
+step "format"
+cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
+
+step "clippy"
+cargo clippy --workspace --all-targets --features axpert-proto/serde -- -D warnings
+
+step "no_std, no alloc: axpert-proto for thumbv7em-none-eabihf"
+cargo build -p axpert-proto --target thumbv7em-none-eabihf --no-default-features
+cargo check -p axpert-proto --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
+
+step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
+if rustup toolchain list | grep -q '^nightly'; then
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+    for t in $(cd fuzz && cargo +nightly fuzz list); do
+        mkdir -p "fuzz/corpus/$t"
+        (cd fuzz && cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+            -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 2>&1 | tail -n 3)
+    done
+else
+    echo "skipped: no nightly toolchain (cargo-fuzz needs one)"
+fi
+
+step "tests"
+log=$(mktemp)
+cargo test --workspace --features axpert-proto/serde 2>&1 | tee "$log"
+passed=$(grep -o '[0-9]* passed' "$log" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -o '[0-9]* failed' "$log" | awk '{s+=$1} END {print s+0}')
+rm -f "$log"
+echo
+echo "all: $passed passed, $failed failed"
