@@ -80,20 +80,7 @@ impl<'a> Frame<'a> {
                 crc: None,
             });
         }
-        let Some(split) = body.len().checked_sub(2).filter(|&s| s >= skip) else {
-            return Err(Error::TooShort { len: body.len() });
-        };
-        let (covered, crc_bytes) = body.split_at(split);
-        let received = [
-            crc_bytes.first().copied().unwrap_or(0),
-            crc_bytes.get(1).copied().unwrap_or(0),
-        ];
-        if !crc::matches(covered, received) {
-            return Err(Error::Crc {
-                expected: u16::from_be_bytes(crc::wire(covered)),
-                actual: u16::from_be_bytes(received),
-            });
-        }
+        let (covered, received) = check_crc(body, skip)?;
         let payload = covered.get(skip..).unwrap_or_default();
         check_printable(payload, skip)?;
         Ok(Frame {
@@ -119,22 +106,29 @@ pub fn decode_request(bytes: &[u8]) -> Result<&[u8], Error> {
 
 /// Checks and removes the CRC of a command line whose terminator is gone.
 pub(crate) fn decode_command(body: &[u8]) -> Result<&[u8], Error> {
-    let Some(split) = body.len().checked_sub(2).filter(|&s| s > 0) else {
+    let (command, _) = check_crc(body, 1)?;
+    check_printable(command, 0)?;
+    Ok(command)
+}
+
+/// Splits off the two CRC bytes, leaving at least `min` bytes before them,
+/// and checks them against the CRC of what they follow.
+fn check_crc(body: &[u8], min: usize) -> Result<(&[u8], [u8; 2]), Error> {
+    let Some(split) = body.len().checked_sub(2).filter(|&s| s >= min) else {
         return Err(Error::TooShort { len: body.len() });
     };
-    let (command, crc_bytes) = body.split_at(split);
+    let (covered, crc_bytes) = body.split_at(split);
     let received = [
         crc_bytes.first().copied().unwrap_or(0),
         crc_bytes.get(1).copied().unwrap_or(0),
     ];
-    if !crc::matches(command, received) {
+    if !crc::matches(covered, received) {
         return Err(Error::Crc {
-            expected: u16::from_be_bytes(crc::wire(command)),
+            expected: u16::from_be_bytes(crc::wire(covered)),
             actual: u16::from_be_bytes(received),
         });
     }
-    check_printable(command, 0)?;
-    Ok(command)
+    Ok((covered, received))
 }
 
 fn shift(e: Error, by: usize) -> Error {

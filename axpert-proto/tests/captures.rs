@@ -106,6 +106,22 @@ fn frame_all_ways(input: &[u8]) -> Vec<Outcome> {
     whole
 }
 
+/// `resp` encodes to the captured bytes, up to the terminator (which may
+/// have been LF, or followed by padding).
+fn assert_reencodes(resp: &Response, captured: &[u8], ctx: &str) {
+    let mut buf = [0u8; 256];
+    let n = resp.encode(&mut buf).unwrap();
+    let end = captured
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap();
+    assert_eq!(
+        &buf[..n - 1],
+        &captured[..end],
+        "{ctx}: re-encoding differs"
+    );
+}
+
 #[test]
 fn capture_copy_matches_shared() {
     let shared = root().join("../shared/captures/axpert.jsonl");
@@ -139,14 +155,7 @@ fn every_capture_row() {
                     Some(inq) if start == Start::Paren && !pi16 => {
                         let resp =
                             Response::decode(inq, &frame).unwrap_or_else(|e| panic!("{ctx}: {e}"));
-                        let mut buf = [0u8; 256];
-                        let n = resp.encode(&mut buf).unwrap();
-                        let end = r
-                            .bytes
-                            .iter()
-                            .position(|&b| b == b'\r' || b == b'\n')
-                            .unwrap();
-                        assert_eq!(&buf[..n - 1], &r.bytes[..end], "{ctx}: re-encoding differs");
+                        assert_reencodes(&resp, &r.bytes, &ctx);
                         typed += 1;
                     }
                     _ => {
@@ -164,19 +173,8 @@ fn every_capture_row() {
                             "{ctx}"
                         );
                         assert_eq!(start == Start::Caret, matches!(resp, Response::Pi18(_)));
-                        let mut buf = [0u8; 256];
-                        let n = resp.encode(&mut buf).unwrap();
-                        let end = r
-                            .bytes
-                            .iter()
-                            .position(|&b| b == b'\r' || b == b'\n')
-                            .unwrap();
                         if frame.crc.is_some() {
-                            assert_eq!(
-                                &buf[..n - 1],
-                                &r.bytes[..end],
-                                "{ctx}: re-encoding differs"
-                            );
+                            assert_reencodes(&resp, &r.bytes, &ctx);
                         }
                         raw += 1;
                     }

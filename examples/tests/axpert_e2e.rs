@@ -2,13 +2,14 @@
 //! the client through the std serial transport on the slave path; then the
 //! command-line tools as separate processes.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command as Process, Stdio};
+use std::process::Command as Process;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axpert_proto::{BatterySystem, Command, Inquiry, Response, Setting};
 use examples::axpert_sim::{Inverter, serve};
+mod common;
+use common::SimProcess;
 use transports::{
     StdClock,
     axpert::Driver,
@@ -163,22 +164,10 @@ fn live_values_change() {
     assert!(seen.len() > 1, "load never changed: {seen:?}");
 }
 
-/// Starts the `axpert-sim` binary and returns it with the pty path it prints.
-fn spawn_sim() -> (std::process::Child, String) {
-    let mut child = Process::new(env!("CARGO_BIN_EXE_axpert-sim"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line.trim().to_string())
-}
-
 #[test]
 fn command_line_tools() {
-    let (mut sim, path) = spawn_sim();
+    let sim = SimProcess::start();
+    let path = sim.path.clone();
     assert!(path.starts_with("/dev/"), "{path:?}");
     let axpert = |args: &[&str]| {
         Process::new(env!("CARGO_BIN_EXE_axpert"))
@@ -220,8 +209,6 @@ fn command_line_tools() {
 
     let out = axpert(&["qpgs", "3"]);
     assert_eq!(out.status.code(), Some(3), "NAK");
-    sim.kill().unwrap();
-    sim.wait().unwrap();
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //! our replies with its own field tables; our device side decodes its
 //! requests. The test command installs mpp-solar into `.venv`.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command as Process, Stdio};
+use std::process::Command as Process;
+
+mod common;
+use common::SimProcess;
 
 use axpert_proto::{Inquiry, OutputSource, Response};
 use serde_json::Value;
@@ -28,29 +30,6 @@ fn mpp_solar() -> Option<PathBuf> {
     );
     eprintln!("skipped: mpp-solar not installed in .venv (the README's test command installs it)");
     None
-}
-
-struct Sim(Child, String);
-
-impl Sim {
-    fn start() -> Sim {
-        let mut child = Process::new(env!("CARGO_BIN_EXE_axpert-sim"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        Sim(child, line.trim().to_string())
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Runs `mpp-solar -c command` against the simulator and returns its JSON.
@@ -94,8 +73,8 @@ fn ours(port: &str, inquiry: Inquiry) -> Response {
 #[test]
 fn mpp_solar_reads_and_configures_our_simulator() {
     let Some(bin) = mpp_solar() else { return };
-    let sim = Sim::start();
-    let port = sim.1.clone();
+    let sim = SimProcess::start();
+    let port = sim.path.clone();
 
     // Rated information: every value mpp-solar decodes equals ours.
     let v = run(&bin, &port, "QPIRI");
