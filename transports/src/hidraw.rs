@@ -11,6 +11,41 @@
 use std::io;
 use std::time::Duration;
 
+/// USB vendor and product id of the Axpert's HID bridge.
+pub const AXPERT_USB_ID: (u16, u16) = (0x0665, 0x5161);
+
+/// The `/dev/hidrawN` devices whose USB id is `id`, found through sysfs
+/// (`/sys/class/hidraw/hidrawN/device/uevent`, line `HID_ID=0003:VVVVVVVV:PPPPPPPP`).
+pub fn find(id: (u16, u16)) -> Vec<std::path::PathBuf> {
+    find_in(std::path::Path::new("/sys/class/hidraw"), id)
+}
+
+fn find_in(class: &std::path::Path, (vid, pid): (u16, u16)) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(class) else {
+        return Vec::new();
+    };
+    let mut found: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let uevent =
+                std::fs::read_to_string(e.path().join("device/uevent")).unwrap_or_default();
+            uevent.lines().any(|l| {
+                let mut parts = l
+                    .strip_prefix("HID_ID=")
+                    .unwrap_or_default()
+                    .split(':')
+                    .skip(1);
+                let hex = |p: Option<&str>| p.and_then(|h| u32::from_str_radix(h, 16).ok());
+                hex(parts.next()) == Some(u32::from(vid))
+                    && hex(parts.next()) == Some(u32::from(pid))
+            })
+        })
+        .map(|e| std::path::Path::new("/dev").join(e.file_name()))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Size of one HID report.
 pub const REPORT_LEN: usize = 8;
 
@@ -43,7 +78,7 @@ impl<T> Hid<T> {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 impl Hid<std::fs::File> {
     /// Opens `/dev/hidrawN` (needs root or a udev rule for 0665:5161).
     pub fn open(path: &str) -> io::Result<Self> {
@@ -133,6 +168,34 @@ mod tests {
             b[..r.len()].copy_from_slice(&r);
             Ok(r.len())
         }
+    }
+
+    #[test]
+    fn finds_devices_by_usb_id_in_sysfs() {
+        let root = std::env::temp_dir().join(format!("hidraw-test-{}", std::process::id()));
+        for (name, id) in [
+            ("hidraw0", "0003:0000046D:0000C52B"),
+            ("hidraw3", "0003:00000665:00005161"),
+            ("hidraw1", "0003:00000665:00005161"),
+        ] {
+            let dir = root.join(name).join("device");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(
+                dir.join("uevent"),
+                format!("DRIVER=hid-generic\nHID_ID={id}\nHID_NAME=x\n"),
+            )
+            .unwrap();
+        }
+        let found = find_in(&root, AXPERT_USB_ID);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(
+            found,
+            [
+                std::path::PathBuf::from("/dev/hidraw1"),
+                "/dev/hidraw3".into()
+            ]
+        );
+        assert!(find_in(std::path::Path::new("/nonexistent"), AXPERT_USB_ID).is_empty());
     }
 
     #[test]

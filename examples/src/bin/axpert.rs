@@ -15,7 +15,7 @@ use examples::output::{json, table};
 use transports::{
     StdClock,
     axpert::Driver,
-    hidraw::Hid,
+    hidraw::{self, Hid},
     serial::{Serial, Settings},
 };
 
@@ -25,7 +25,7 @@ struct Args {
     /// Serial port (RS232 adapter) or pseudo-terminal.
     #[arg(long, conflicts_with = "hidraw", required_unless_present = "hidraw")]
     port: Option<String>,
-    /// USB HID device (VID:PID 0665:5161), e.g. /dev/hidraw0.
+    /// USB HID device (VID:PID 0665:5161), e.g. /dev/hidraw0; `auto` finds it.
     #[arg(long)]
     hidraw: Option<String>,
     /// Baud rate of the serial port.
@@ -147,9 +147,20 @@ fn main() {
         )
         .map(Link::Serial)
         .unwrap_or_else(|e| fail(1, format!("{p}: {e}"))),
-        (None, Some(h)) => Hid::open(h)
-            .map(Link::Hid)
-            .unwrap_or_else(|e| fail(1, format!("{h}: {e}"))),
+        (None, Some(h)) => {
+            let path = if h == "auto" {
+                match hidraw::find(hidraw::AXPERT_USB_ID).as_slice() {
+                    [one] => one.display().to_string(),
+                    [] => fail(1, "no USB HID device 0665:5161 found"),
+                    many => fail(1, format!("several 0665:5161 devices, pick one: {many:?}")),
+                }
+            } else {
+                h.clone()
+            };
+            Hid::open(&path)
+                .map(Link::Hid)
+                .unwrap_or_else(|e| fail(1, format!("{path}: {e}")))
+        }
         (None, None) => fail(2, "give --port or --hidraw"),
     };
     let mut d = Driver::with_timeout(link, StdClock::new(), Duration::from_secs_f64(a.timeout));
