@@ -212,3 +212,195 @@ impl Response {
 // Keep the trait in scope for the generic codecs used above.
 #[allow(unused_imports)]
 use CodeTable as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Decimal, FlagSet, Warnings as W};
+
+    /// `value` encodes to `bytes`, and `bytes` decode to `value`.
+    fn check(inquiry: Option<Inquiry>, value: Response, bytes: &[u8]) {
+        let mut buf = [0u8; 300];
+        let n = value.encode(&mut buf).unwrap();
+        assert_eq!(&buf[..n], bytes, "{value:?}");
+        assert_eq!(Response::decode_frame(inquiry, bytes).unwrap(), value);
+    }
+
+    fn text<const N: usize>(s: &str) -> Text<N> {
+        Text::from_bytes(s.as_bytes()).unwrap()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ack_nak_and_raw() {
+        check(None, Response::Ack, b"(ACK9 \r");
+        check(Some(Inquiry::Mode), Response::Nak, b"(NAKss\r");
+        check(
+            None,
+            Response::raw("0 100 0 0 1 532 532 450 0000 0030").unwrap(),
+            b"(0 100 0 0 1 532 532 450 0000 0030\x0e^\r",
+        );
+        check(None, Response::Pi18(text("00503")), b"^D00503\xb9Y\r");
+    }
+
+    #[test]
+    fn identity_replies() {
+        use Inquiry::*;
+        check(
+            Some(ProtocolId),
+            Response::ProtocolId(text("PI30")),
+            b"(PI30\x9a\x0b\r",
+        );
+        check(
+            Some(SerialNumber),
+            Response::SerialNumber(text("9293333010501")),
+            b"(9293333010501\xbb\x07\r",
+        );
+        check(
+            Some(SerialId),
+            Response::SerialId(super::SerialId {
+                valid_length: dec("14"),
+                digits: text("92932105105335005535"),
+            }),
+            b"(1492932105105335005535\x94\x0e\r",
+        );
+        check(
+            Some(Firmware),
+            Response::Firmware(super::Firmware {
+                version: text("00072.70"),
+            }),
+            b"(VERFW:00072.70S\xa7\r",
+        );
+        check(
+            Some(Firmware2),
+            Response::Firmware2(super::Firmware {
+                version: text("00000.30"),
+            }),
+            b"(VERFW2:00000.30\xe3\x88\r",
+        );
+        check(
+            Some(ModelName),
+            Response::ModelName(text("MKS2-8000")),
+            b"(MKS2-8000\xb2\x8d\r",
+        );
+        check(
+            Some(ModelNumber),
+            Response::ModelNumber(crate::ModelNumber::Unknown(44)),
+            b"(044\xc8\xae\r",
+        );
+    }
+
+    #[test]
+    fn state_replies() {
+        use Inquiry::*;
+        check(
+            Some(Mode),
+            Response::Mode(crate::Mode::Line),
+            b"(L\x06\x07\r",
+        );
+        check(
+            Some(Mode),
+            Response::Mode(crate::Mode::Unknown(b'G')),
+            b"(G\xb7l\r",
+        );
+        check(
+            Some(Flags),
+            Response::Flags(FlagStatus {
+                enabled: text("akxy"),
+                disabled: text("bjuvz"),
+            }),
+            b"(EakxyDbjuvz/)\r",
+        );
+        check(
+            Some(Warnings),
+            Response::Warnings(WarningStatus {
+                bits: W::LINE_FAIL | W::OVER_LOAD,
+                positions: 32,
+            }),
+            b"(00000100000000001000000000000000V\xa6\r",
+        );
+        let list = CurrentList::new(&[10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]).unwrap();
+        check(
+            Some(ChargingCurrents),
+            Response::ChargingCurrents(list),
+            b"(010 020 030 040 050 060 070 080 090 100 110 120\x0c\xcb\r",
+        );
+        let list =
+            CurrentList::new(&[2, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]).unwrap();
+        check(
+            Some(UtilityChargingCurrents),
+            Response::UtilityChargingCurrents(list),
+            b"(002 010 020 030 040 050 060 070 080 090 100 110 120\xca#\r",
+        );
+        let mut buf = [0u8; 16];
+        let n = Response::OutputMode(crate::OutputMode::Parallel)
+            .encode(&mut buf)
+            .unwrap();
+        assert_eq!(&buf[1..n - 3], b"01");
+        assert_eq!(
+            FlagStatus::new(FlagSet::BUZZER, FlagSet::FAULT_RECORD)
+                .enabled
+                .as_str(),
+            "a"
+        );
+    }
+
+    #[test]
+    fn records() {
+        use Inquiry::*;
+        let bytes = b"(1 030 030 080 021 55.40 224 030 0 0234y?\r";
+        let Response::Equalization(e) = Response::decode_frame(Some(Equalization), bytes).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (e.enabled, e.time, e.voltage, e.active),
+            (true, dec("030"), dec("55.40"), false)
+        );
+        check(Some(Equalization), Response::Equalization(e), bytes);
+
+        let bytes = b"(230.0 50.0 0030 42.0 54.0 56.4 46.0 60 0 0 2 0 0 0 0 0 1 1 0 0 1 0 54.0 0 1 000\x9e`\r";
+        let Response::Defaults(d) = Response::decode_frame(Some(Defaults), bytes).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            d.charger_source_priority,
+            crate::ChargerSource::SolarAndUtility
+        );
+        assert!(d.lcd_backlight && !d.buzzer);
+        assert_eq!(d.max_cv_charging_time, Some(dec("000")));
+        check(Some(Defaults), Response::Defaults(d), bytes);
+
+        let bytes = b"(230.0 21.7 230.0 50.0 21.7 5000 4000 48.0 46.0 42.0 56.4 54.0 0 10 010 1 0 0 6 01 0 0 54.0 0 1o~\r";
+        let Response::RatedInfo(r) = Response::decode_frame(Some(RatedInfo), bytes).unwrap() else {
+            panic!()
+        };
+        assert_eq!(r.machine_type, crate::MachineType::OffGrid);
+        assert_eq!(r.output_source_priority, crate::OutputSource::Utility);
+        assert_eq!(r.max_cv_charging_time, None);
+        check(Some(RatedInfo), Response::RatedInfo(r), bytes);
+
+        let bytes = b"(000.0 00.0 230.0 49.9 0161 0119 003 460 57.50 012 100 0069 0014 103.8 57.45 00000 00110110 00 00 00856 010$\x8c\r";
+        let Response::GeneralStatus(s) =
+            Response::decode_frame(Some(GeneralStatus), bytes).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(s.battery_voltage, dec("57.50"));
+        assert_eq!(s.charging(), (true, false));
+        check(Some(GeneralStatus), Response::GeneralStatus(s), bytes);
+
+        let bytes = b"(1 92931701100510 B 00 000.0 00.00 230.6 50.00 0275 0141 005 51.4 001 100 083.3 002 00574 00312 003 10100110 1 2 060 120 10 04 000\xcc#\r";
+        let Response::ParallelStatus(p) =
+            Response::decode_frame(Some(ParallelStatus(0)), bytes).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(p.work_mode, crate::Mode::Battery);
+        assert_eq!(p.fault_code, crate::FaultCode::None);
+        check(Some(ParallelStatus(0)), Response::ParallelStatus(p), bytes);
+    }
+}
