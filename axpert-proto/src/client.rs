@@ -21,6 +21,8 @@ const TX_CAPACITY: usize = crate::command::RAW_CAPACITY + 8;
 /// What a transaction ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[allow(clippy::large_enum_variant)] // no allocator to box into; moved once per transaction
 pub enum Event {
     /// The reply, decoded (a NAK is [`Response::Nak`]).

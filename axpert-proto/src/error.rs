@@ -10,8 +10,13 @@ use core::fmt;
 /// Each variant carries the evidence: byte offsets count from the frame's
 /// first byte (the `(`), field indices count from 1 as in the protocol
 /// document's tables.
+///
+/// With the `serde` feature it serialises (for logs and JSON output); it
+/// does not deserialise, as it names commands by `&'static str`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Error {
     /// The CRC received does not match the CRC computed over the frame.
@@ -107,6 +112,8 @@ pub enum Error {
 /// What is wrong with one field of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum FieldError {
     /// Not a decimal number.
