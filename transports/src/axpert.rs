@@ -3,7 +3,7 @@
 use core::time::Duration;
 
 use axpert_proto::{Client, Command, Event, Response};
-use embedded_io::{Error as _, ErrorKind, Read, Write};
+use embedded_io::{Read, Write};
 
 use crate::{Clock, Error};
 
@@ -41,31 +41,12 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
         self.client
             .send(self.clock.now(), command)
             .map_err(Error::Protocol)?;
-        if let Some(bytes) = self.client.poll_transmit() {
-            self.io.write_all(bytes).map_err(Error::Io)?;
-            self.io.flush().map_err(Error::Io)?;
-        }
-        let mut buf = [0u8; 64];
-        loop {
-            if let Some(ev) = self.client.poll_event() {
-                return match ev {
-                    Event::Response(r) => Ok(r),
-                    Event::Error(e) => Err(Error::Protocol(e)),
-                    Event::Timeout => Err(Error::Timeout),
-                };
-            }
-            let n = match self.io.read(&mut buf) {
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::TimedOut => 0,
-                Err(e) => return Err(Error::Io(e)),
-            };
-            let now = self.clock.now();
-            let mut rest = buf.get(..n).unwrap_or_default();
-            while !rest.is_empty() && self.client.is_waiting() {
-                let used = self.client.feed(now, rest);
-                rest = rest.get(used..).unwrap_or_default();
-            }
-            self.client.handle_timeout(now);
+        match crate::blocking::run(&mut self.io, &self.clock, &mut self.client)
+            .map_err(Error::Io)?
+        {
+            Event::Response(r) => Ok(r),
+            Event::Error(e) => Err(Error::Protocol(e)),
+            Event::Timeout => Err(Error::Timeout),
         }
     }
 
@@ -85,6 +66,7 @@ mod tests {
     use super::*;
     use axpert_proto::{Inquiry, Mode, Setting};
     use core::cell::Cell;
+    use embedded_io::ErrorKind;
 
     /// A scripted link: every read hands out the next chunk, or times out.
     struct Script<'a> {

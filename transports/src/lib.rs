@@ -1,5 +1,7 @@
 //! The only crate of the workspace that does I/O.
 //!
+//! - [`blocking`]: the driver loop, over any [`embedded_io::Read`] +
+//!   [`embedded_io::Write`] and any protocol's client state machine.
 //! - [`axpert`]: a blocking driver that runs Axpert transactions over any
 //!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
@@ -17,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod axpert;
+pub mod blocking;
 #[cfg(feature = "std")]
 pub mod hidraw;
 #[cfg(feature = "std")]

@@ -1,0 +1,330 @@
+//! A bounded deframer for frames that run from a start byte to a terminator.
+//!
+//! Bytes go in with any chunking; each call to [`LineFramer::feed`] takes
+//! bytes up to the end of at most one frame and says how many it took.
+//! Memory is the `N`-byte buffer and nothing else: a frame longer than `N`
+//! is reported as [`Cut::Overflow`] and dropped.
+//!
+//! Two shapes, set by [`Delimiters`]:
+//! - **Framed** (`starts` not empty): everything outside a frame is skipped
+//!   until a start byte. Inside a frame, a `restarts` byte means the frame
+//!   was cut off and a new one starts ([`Cut::Interrupted`]); the byte is
+//!   left for the next call. After an overflow, framing resumes at the next
+//!   start byte.
+//! - **Lines** (`starts` empty): any byte other than a terminator or NUL
+//!   starts a line. After an overflow the rest of the line is dropped up to
+//!   its terminator, so its tail is not taken for a new line.
+
+/// Which bytes start, interrupt and end a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiters {
+    /// Bytes that start a frame (empty: every line is a frame).
+    pub starts: &'static [u8],
+    /// Bytes that, inside a frame, cut it off and start a new one. At most
+    /// three, so the search stays vectorised.
+    pub restarts: &'static [u8],
+    /// Bytes that end a frame.
+    pub ends: &'static [u8],
+}
+
+/// Why a frame was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// More than the capacity arrived without a terminator.
+    Overflow {
+        /// The capacity, in bytes.
+        max: usize,
+    },
+    /// A new frame started before this one ended.
+    Interrupted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Hunting,
+    Frame,
+    Discarding,
+}
+
+/// A deframer holding at most `N` bytes.
+#[derive(Debug, Clone)]
+pub struct LineFramer<const N: usize> {
+    delims: &'static Delimiters,
+    /// The bytes that stop a run inside a frame, and how many there are.
+    stops: [u8; 3],
+    n_stops: u8,
+    buf: [u8; N],
+    len: usize,
+    last: usize,
+    state: State,
+    discarded: u64,
+}
+
+impl<const N: usize> LineFramer<N> {
+    /// An empty framer for `delims`.
+    // Indices are bounded by the loop conditions; `get` is not usable in a
+    // const fn.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn new(delims: &'static Delimiters) -> Self {
+        // Terminators, and in framed mode the restart bytes: at most three
+        // are searched with SIMD; more fall back to a plain scan.
+        let mut stops = [0u8; 3];
+        let mut n = 0;
+        let mut k = 0;
+        while k < delims.ends.len() {
+            if n < 3 {
+                stops[n] = delims.ends[k];
+            }
+            n += 1;
+            k += 1;
+        }
+        k = 0;
+        while k < delims.restarts.len() && !delims.starts.is_empty() {
+            if n < 3 {
+                stops[n] = delims.restarts[k];
+            }
+            n += 1;
+            k += 1;
+        }
+        LineFramer {
+            delims,
+            stops,
+            n_stops: if n > 255 { 255 } else { n as u8 },
+            buf: [0; N],
+            len: 0,
+            last: 0,
+            state: State::Hunting,
+            discarded: 0,
+        }
+    }
+
+    /// Drops any partial frame.
+    pub fn reset(&mut self) {
+        self.len = 0;
+        self.state = State::Hunting;
+    }
+
+    /// Bytes passed over so far: outside frames, and in frames that were cut.
+    pub fn discarded(&self) -> u64 {
+        self.discarded
+    }
+
+    /// Whether a frame has started and not yet ended.
+    pub fn in_frame(&self) -> bool {
+        self.state == State::Frame
+    }
+
+    /// Takes bytes from `input` up to the end of the first frame that ends
+    /// in it. Returns how many bytes were taken and, when a frame ended,
+    /// its bytes (start byte included, terminator excluded) or why it was
+    /// dropped. Call again with the rest of `input`.
+    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<&[u8], Cut>>) {
+        let (n, ev) = self.step(input);
+        (n, ev.map(|r| r.map(|()| self.last_frame())))
+    }
+
+    /// [`feed`](Self::feed) without borrowing the frame: when a frame
+    /// ended, read it with [`last_frame`](Self::last_frame) before feeding
+    /// more. For callers that loop and cannot hold the borrow.
+    pub fn step(&mut self, input: &[u8]) -> (usize, Option<Result<(), Cut>>) {
+        let mut i = 0;
+        while let Some(&byte) = input.get(i) {
+            match self.state {
+                State::Hunting => {
+                    let framed = !self.delims.starts.is_empty();
+                    let starts = if framed {
+                        self.delims.starts.contains(&byte)
+                    } else {
+                        byte != 0 && !self.delims.ends.contains(&byte)
+                    };
+                    if starts {
+                        self.state = State::Frame;
+                        self.len = 0;
+                    } else {
+                        self.discarded += 1;
+                        i += 1;
+                    }
+                }
+                State::Discarding => {
+                    self.discarded += 1;
+                    i += 1;
+                    if self.delims.ends.contains(&byte) {
+                        self.state = State::Hunting;
+                    }
+                }
+                State::Frame => return self.in_frame_step(input, i),
+            }
+        }
+        (input.len(), None)
+    }
+
+    /// The frame that ended last (empty before the first).
+    pub fn last_frame(&self) -> &[u8] {
+        self.buf.get(..self.last).unwrap_or_default()
+    }
+
+    /// The frame state, from `input[i..]`: copy the run up to the next
+    /// byte that ends or interrupts the frame in one go.
+    fn in_frame_step(&mut self, input: &[u8], i: usize) -> (usize, Option<Result<(), Cut>>) {
+        let tail = input.get(i..).unwrap_or_default();
+        // The first byte of a frame is its start byte, never an interruption.
+        let skip = usize::from(self.len == 0 && !self.delims.starts.is_empty()).min(tail.len());
+        let run = skip
+            + self
+                .find_stop(tail.get(skip..).unwrap_or_default())
+                .unwrap_or(tail.len() - skip);
+        let room = N - self.len;
+        if run > room {
+            // Fill the buffer, then count the byte that did not fit.
+            self.discarded += (self.len + room + 1) as u64;
+            self.len = 0;
+            self.state = if self.delims.starts.is_empty() {
+                State::Discarding
+            } else {
+                State::Hunting
+            };
+            return (i + room + 1, Some(Err(Cut::Overflow { max: N })));
+        }
+        if let (Some(dst), Some(src)) =
+            (self.buf.get_mut(self.len..self.len + run), tail.get(..run))
+        {
+            dst.copy_from_slice(src);
+        }
+        self.len += run;
+        let at = i + run;
+        let Some(&stop) = input.get(at) else {
+            return (input.len(), None);
+        };
+        if self.delims.ends.contains(&stop) {
+            self.state = State::Hunting;
+            self.last = core::mem::take(&mut self.len);
+            return (at + 1, Some(Ok(())));
+        }
+        // A restart byte: report the cut frame, leave the byte for the next call.
+        self.discarded += self.len as u64;
+        self.len = 0;
+        self.state = State::Hunting;
+        (at, Some(Err(Cut::Interrupted)))
+    }
+
+    fn find_stop(&self, hay: &[u8]) -> Option<usize> {
+        match (self.n_stops, self.stops) {
+            (1, [a, _, _]) => memchr::memchr(a, hay),
+            (2, [a, b, _]) => memchr::memchr2(a, b, hay),
+            (3, [a, b, c]) => memchr::memchr3(a, b, c, hay),
+            _ => {
+                let restarts = if self.delims.starts.is_empty() {
+                    &[][..]
+                } else {
+                    self.delims.restarts
+                };
+                hay.iter()
+                    .position(|b| self.delims.ends.contains(b) || restarts.contains(b))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    const PAREN: Delimiters = Delimiters {
+        starts: b"(",
+        restarts: b"(",
+        ends: b"\r\n",
+    };
+    const LINES: Delimiters = Delimiters {
+        starts: b"",
+        restarts: b"",
+        ends: b"\r\n",
+    };
+
+    type Out = Vec<Result<Vec<u8>, Cut>>;
+
+    fn run<const N: usize>(d: &'static Delimiters, input: &[u8], chunk: usize) -> Out {
+        let mut f = LineFramer::<N>::new(d);
+        let mut out = Vec::new();
+        for mut c in input.chunks(chunk) {
+            while !c.is_empty() {
+                let (n, ev) = f.feed(c);
+                if let Some(ev) = ev {
+                    out.push(ev.map(<[u8]>::to_vec));
+                }
+                c = &c[n..];
+            }
+        }
+        out
+    }
+
+    fn all<const N: usize>(d: &'static Delimiters, input: &[u8]) -> Out {
+        let whole = run::<N>(d, input, usize::MAX);
+        for chunk in 1..9 {
+            assert_eq!(run::<N>(d, input, chunk), whole, "chunk {chunk}");
+        }
+        whole
+    }
+
+    #[test]
+    fn framed_skips_junk_and_restarts() {
+        let out = all::<16>(&PAREN, b"xx(AB\r\n\0(CD(EF\r");
+        assert_eq!(
+            out,
+            [
+                Ok(b"(AB".to_vec()),
+                Err(Cut::Interrupted),
+                Ok(b"(EF".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn framed_overflow_resumes_at_next_start() {
+        let out = all::<4>(&PAREN, b"(12345678\r(AB\r");
+        assert_eq!(out, [Err(Cut::Overflow { max: 4 }), Ok(b"(AB".to_vec())]);
+        // A frame of exactly the capacity fits.
+        assert_eq!(all::<4>(&PAREN, b"(123\r"), [Ok(b"(123".to_vec())]);
+    }
+
+    #[test]
+    fn lines_drop_the_rest_of_an_overlong_line() {
+        let out = all::<4>(&LINES, b"\0\nAB\r123456\rCD\r");
+        assert_eq!(
+            out,
+            [
+                Ok(b"AB".to_vec()),
+                Err(Cut::Overflow { max: 4 }),
+                Ok(b"CD".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_what_it_skips() {
+        let mut f = LineFramer::<8>::new(&PAREN);
+        assert_eq!(f.feed(&[0x55; 1000]), (1000, None));
+        assert_eq!(f.discarded(), 1000);
+    }
+
+    #[test]
+    fn never_panics_and_always_progresses() {
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(3000), |(bytes in prop::collection::vec(any::<u8>(), 0..200), chunk in 1usize..20)| {
+            for d in [&PAREN, &LINES] {
+                let mut f = LineFramer::<16>::new(d);
+                for mut c in bytes.chunks(chunk) {
+                    while !c.is_empty() {
+                        let (n, ev) = f.feed(c);
+                        prop_assert!(n > 0 || ev.is_some());
+                        if let Some(Ok(frame)) = ev {
+                            prop_assert!(frame.len() <= 16);
+                        }
+                        c = &c[n..];
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,98 @@
+//! Encoding into a caller's buffer.
+
+use core::fmt;
+
+/// The buffer cannot hold what was written; `needed` is a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooSmall {
+    /// Bytes the buffer would need, at least.
+    pub needed: usize,
+}
+
+/// Writes bytes into a borrowed buffer, front to back.
+#[derive(Debug)]
+pub struct Writer<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer at the start of `buf`.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        Writer { buf, pos: 0 }
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.pos == 0
+    }
+
+    /// What has been written so far.
+    pub fn written(&self) -> &[u8] {
+        self.buf.get(..self.pos).unwrap_or_default()
+    }
+
+    /// Appends `bytes`.
+    pub fn put(&mut self, bytes: &[u8]) -> Result<(), TooSmall> {
+        let end = self.pos + bytes.len();
+        let dst = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(TooSmall { needed: end })?;
+        dst.copy_from_slice(bytes);
+        self.pos = end;
+        Ok(())
+    }
+
+    /// Appends `value` formatted with `Display`.
+    pub fn display(&mut self, value: impl fmt::Display) -> Result<(), TooSmall> {
+        fmt::Write::write_fmt(self, format_args!("{value}")).map_err(|_| TooSmall {
+            needed: self.buf.len() + 1,
+        })
+    }
+
+    /// Appends `value` as `digits` upper-case hex digits, high nibble first.
+    pub fn hex(&mut self, value: u32, digits: u32) -> Result<(), TooSmall> {
+        let needed = self.pos + digits as usize;
+        if needed > self.buf.len() {
+            return Err(TooSmall { needed });
+        }
+        for i in (0..digits).rev() {
+            let nibble = (value >> (i * 4)) & 0xF;
+            let c = b"0123456789ABCDEF"
+                .get(nibble as usize)
+                .copied()
+                .unwrap_or(b'0');
+            self.put(&[c])?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Write for Writer<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.put(s.as_bytes()).map_err(|_| fmt::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_until_full() {
+        let mut buf = [0u8; 6];
+        let mut w = Writer::new(&mut buf);
+        w.put(b"~01").unwrap();
+        w.hex(0x0A, 2).unwrap();
+        assert_eq!(w.written(), b"~010A");
+        assert_eq!(w.hex(0x0FA0, 4), Err(TooSmall { needed: 9 }));
+        w.display(7).unwrap();
+        assert_eq!(w.display(1234), Err(TooSmall { needed: 7 }));
+    }
+}
