@@ -13,6 +13,8 @@
 
 use core::time::Duration;
 
+use proto_core::Transaction;
+
 use crate::{CAPACITY, Command, Error, Framer, Inquiry, Response};
 
 /// Longest request frame: a raw command plus CRC and CR.
@@ -33,22 +35,14 @@ pub enum Event {
     Timeout,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    inquiry: Option<Inquiry>,
-    deadline: Duration,
-}
-
 /// The client side of the protocol, with a framer of `N` bytes.
 #[derive(Debug, Clone)]
 pub struct Client<const N: usize = CAPACITY> {
     framer: Framer<N>,
     timeout: Duration,
-    pending: Option<Pending>,
-    tx: [u8; TX_CAPACITY],
-    tx_len: usize,
-    event: Option<Event>,
-    unsolicited: u32,
+    t: Transaction<Event, TX_CAPACITY>,
+    /// The inquiry the awaited reply answers (`None`: a setting or raw command).
+    inquiry: Option<Inquiry>,
     cut: u32,
 }
 
@@ -58,11 +52,8 @@ impl<const N: usize> Client<N> {
         Client {
             framer: Framer::new(),
             timeout,
-            pending: None,
-            tx: [0; TX_CAPACITY],
-            tx_len: 0,
-            event: None,
-            unsolicited: 0,
+            t: Transaction::new(),
+            inquiry: None,
             cut: 0,
         }
     }
@@ -73,24 +64,17 @@ impl<const N: usize> Client<N> {
     /// An out-of-range setting is refused here and nothing is sent. A
     /// transaction still outstanding is abandoned, and any partial frame dropped.
     pub fn send(&mut self, now: Duration, command: &Command) -> Result<(), Error> {
-        let n = command.encode(&mut self.tx)?;
-        self.tx_len = n;
         self.framer.reset();
-        self.event = None;
-        self.pending = Some(Pending {
-            inquiry: command.inquiry(),
-            deadline: now.saturating_add(self.timeout),
-        });
-        Ok(())
+        self.inquiry = command.inquiry();
+        self.t
+            .start(Some(now.saturating_add(self.timeout)), None, |buf| {
+                command.encode(buf)
+            })
     }
 
     /// The request bytes to write, once per [`send`](Self::send).
     pub fn poll_transmit(&mut self) -> Option<&[u8]> {
-        let n = core::mem::take(&mut self.tx_len);
-        if n == 0 {
-            return None;
-        }
-        self.tx.get(..n)
+        self.t.poll_transmit()
     }
 
     /// Feeds received bytes; returns how many were consumed. Stops after the
@@ -109,15 +93,13 @@ impl<const N: usize> Client<N> {
                 self.cut = self.cut.saturating_add(1);
                 continue;
             }
-            let Some(p) = self.pending.take() else {
-                self.unsolicited = self.unsolicited.saturating_add(1);
-                continue;
-            };
-            self.event = Some(match frame.and_then(|f| Response::decode(p.inquiry, &f)) {
+            let event = match frame.and_then(|f| Response::decode(self.inquiry, &f)) {
                 Ok(r) => Event::Response(r),
                 Err(e) => Event::Error(e),
-            });
-            break;
+            };
+            if self.t.finish(event) {
+                break;
+            }
         }
         used
     }
@@ -125,33 +107,29 @@ impl<const N: usize> Client<N> {
     /// Ends the outstanding transaction with [`Event::Timeout`] if its
     /// deadline has passed. Early or repeated calls are harmless.
     pub fn handle_timeout(&mut self, now: Duration) {
-        if let Some(p) = self.pending
-            && now >= p.deadline
-        {
-            self.pending = None;
+        if self.t.expire(now, Event::Timeout) {
             self.framer.reset();
-            self.event = Some(Event::Timeout);
         }
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.pending.map(|p| p.deadline)
+        self.t.poll_timeout()
     }
 
     /// The outcome of the last transaction, once.
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.event.take()
+        self.t.poll_event()
     }
 
     /// Whether a request is outstanding.
     pub fn is_waiting(&self) -> bool {
-        self.pending.is_some()
+        self.t.is_waiting()
     }
 
     /// Frames received while no request was outstanding.
     pub fn unsolicited(&self) -> u32 {
-        self.unsolicited
+        self.t.unsolicited()
     }
 
     /// Frames dropped because they were cut off or too long.

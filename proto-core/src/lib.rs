@@ -14,8 +14,10 @@
 
 mod framer;
 mod machine;
+mod transaction;
 mod writer;
 
 pub use framer::{Cut, Delimiters, LineFramer};
 pub use machine::ClientMachine;
+pub use transaction::Transaction;
 pub use writer::{TooSmall, Writer};

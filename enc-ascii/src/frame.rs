@@ -1,0 +1,282 @@
+//! The wire frame (protocol notes §2–§3).
+//!
+//! `~`, then upper-case hex: address (2), command or response code (2),
+//! auxiliary index or fault index (2), command index (2), optional data (4),
+//! checksum (4); then CR. The checksum is the plain sum of the ASCII codes
+//! from the first address character through the last data character.
+//!
+//! A drive's error reply (code 20) leaves out the index and data areas; its
+//! exact length is not in any manual, so frames of 10 bytes (address, code,
+//! checksum) and 12 bytes (with the fault index) are accepted too.
+
+use proto_core::Writer;
+
+use crate::Error;
+
+/// Start byte.
+pub const START: u8 = b'~';
+/// Terminator.
+pub const CR: u8 = 0x0D;
+/// The longest frame, in bytes: `~`, 16 hex characters, CR.
+pub const MAX_LEN: usize = 18;
+
+/// The plain sum of the ASCII codes of `chars`.
+pub fn checksum(chars: &[u8]) -> u16 {
+    chars
+        .iter()
+        .fold(0u16, |s, &c| s.wrapping_add(u16::from(c)))
+}
+
+/// What follows the address and the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Body {
+    /// Nothing: a 10-byte error reply.
+    Bare,
+    /// Only the fault index: a 12-byte error reply.
+    Fault(u8),
+    /// The full layout: a 14-byte frame, or 18 bytes with data.
+    Indexed {
+        /// Auxiliary index (request) or fault index (response).
+        aux: u8,
+        /// Command index (echoed in responses).
+        index: u8,
+        /// Set or run data.
+        data: Option<u16>,
+    },
+}
+
+/// The fields of a frame, request or response, as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Frame {
+    /// Address (hex on the wire).
+    pub address: u8,
+    /// Command code (request) or response code (response), as the two hex
+    /// digits read: `0A` is 0x0A, `20` is 0x20.
+    pub code: u8,
+    /// The rest.
+    pub body: Body,
+}
+
+/// The value of an upper-case hex digit.
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn hex_value(c: u8) -> u8 {
+    hex_digit(c).unwrap_or(0)
+}
+
+/// Reads `n` hex digits of `chars` starting at `at` (already validated).
+fn field(chars: &[u8], at: usize, n: usize) -> u16 {
+    chars
+        .iter()
+        .skip(at)
+        .take(n)
+        .fold(0u16, |v, &c| (v << 4) | u16::from(hex_value(c)))
+}
+
+impl Frame {
+    /// Decodes one whole frame, `~` through CR.
+    pub fn decode(bytes: &[u8]) -> Result<Frame, Error> {
+        match bytes.split_last() {
+            Some((&CR, body)) => Frame::decode_body(body),
+            Some(_) if bytes.len() > MAX_LEN => Err(Error::Length { len: bytes.len() }),
+            _ => Err(Error::Unterminated),
+        }
+    }
+
+    /// Decodes a frame whose CR the caller has removed (as the framer
+    /// hands them over): `~` and the hex characters.
+    ///
+    /// Checks in order, so each fault is reported where it is: the start
+    /// byte, every character (lower case, non-ASCII, not hex), the length,
+    /// then the checksum.
+    pub fn decode_body(body: &[u8]) -> Result<Frame, Error> {
+        let (&first, chars) = body.split_first().ok_or(Error::Length { len: 1 })?;
+        if first != START {
+            return Err(Error::StartByte { found: first });
+        }
+        for (i, &c) in chars.iter().enumerate() {
+            let offset = i + 1;
+            match c {
+                b'0'..=b'9' | b'A'..=b'F' => {}
+                b'a'..=b'f' => return Err(Error::LowerCase { offset, byte: c }),
+                0x20..=0x7E => return Err(Error::NotHex { offset, byte: c }),
+                _ => return Err(Error::NotAscii { offset, byte: c }),
+            }
+        }
+        let n = chars.len();
+        if !matches!(n, 8 | 10 | 12 | 16) {
+            return Err(Error::Length { len: n + 2 });
+        }
+        let expected = checksum(chars.get(..n - 4).unwrap_or_default());
+        let actual = field(chars, n - 4, 4);
+        if expected != actual {
+            return Err(Error::Checksum { expected, actual });
+        }
+        let byte = |at| field(chars, at, 2) as u8;
+        let body = match n {
+            8 => Body::Bare,
+            10 => Body::Fault(byte(4)),
+            _ => Body::Indexed {
+                aux: byte(4),
+                index: byte(6),
+                data: (n == 16).then(|| field(chars, 8, 4)),
+            },
+        };
+        Ok(Frame {
+            address: byte(0),
+            code: byte(2),
+            body,
+        })
+    }
+
+    /// Writes the frame, checksum and CR included, into `buf`; returns its length.
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let mut w = Writer::new(buf);
+        w.put(&[START])?;
+        w.hex(u32::from(self.address), 2)?;
+        w.hex(u32::from(self.code), 2)?;
+        match self.body {
+            Body::Bare => {}
+            Body::Fault(f) => w.hex(u32::from(f), 2)?,
+            Body::Indexed { aux, index, data } => {
+                w.hex(u32::from(aux), 2)?;
+                w.hex(u32::from(index), 2)?;
+                if let Some(d) = data {
+                    w.hex(u32::from(d), 4)?;
+                }
+            }
+        }
+        let sum = checksum(w.written().get(1..).unwrap_or_default());
+        w.hex(u32::from(sum), 4)?;
+        w.put(&[CR])?;
+        Ok(w.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `frame` encodes to `wire` (CR appended) and decodes back.
+    fn check(frame: Frame, wire: &str) {
+        let mut buf = [0u8; MAX_LEN];
+        let n = frame.encode(&mut buf).unwrap();
+        let mut want = wire.as_bytes().to_vec();
+        want.push(CR);
+        assert_eq!(&buf[..n], &want[..], "{frame:?}");
+        assert_eq!(Frame::decode(&want).unwrap(), frame);
+    }
+
+    fn req(code: u8, aux: u8, index: u8, data: Option<u16>) -> Frame {
+        Frame {
+            address: 1,
+            code,
+            body: Body::Indexed { aux, index, data },
+        }
+    }
+
+    #[test]
+    fn the_notes_worked_checksums() {
+        assert_eq!(checksum(b"010A0000"), 0x192);
+        assert_eq!(checksum(b"010B000A"), 0x1A4);
+        assert_eq!(checksum(b"010C00010FA0"), 0x27C);
+        check(req(0x0A, 0, 0, None), "~010A00000192");
+        check(req(0x0B, 0, 0x0A, None), "~010B000A01A4");
+        check(req(0x0C, 0, 1, Some(4000)), "~010C00010FA0027C");
+    }
+
+    #[test]
+    fn synthetic_replies_and_short_error_frames() {
+        // Synthetic (built from the rules, not observed on a drive).
+        check(
+            Frame {
+                address: 1,
+                code: 0x00,
+                body: Body::Indexed {
+                    aux: 0,
+                    index: 1,
+                    data: Some(5000),
+                },
+            },
+            "~0100000113880256",
+        );
+        let bare = Frame {
+            address: 1,
+            code: 0x20,
+            body: Body::Bare,
+        };
+        let mut buf = [0u8; MAX_LEN];
+        let n = bare.encode(&mut buf).unwrap();
+        assert_eq!(n, 10);
+        assert_eq!(Frame::decode(&buf[..n]).unwrap(), bare);
+        let with_fault = Frame {
+            address: 1,
+            code: 0x20,
+            body: Body::Fault(0x10),
+        };
+        let n = with_fault.encode(&mut buf).unwrap();
+        assert_eq!(n, 12);
+        assert_eq!(Frame::decode(&buf[..n]).unwrap(), with_fault);
+    }
+
+    #[test]
+    fn each_fault_is_its_own_error_with_its_place() {
+        assert_eq!(
+            Frame::decode(b"~010a00000192\r"),
+            Err(Error::LowerCase {
+                offset: 4,
+                byte: b'a'
+            })
+        );
+        assert_eq!(
+            Frame::decode(b"~010A0\xe900192\r"),
+            Err(Error::NotAscii {
+                offset: 6,
+                byte: 0xE9
+            })
+        );
+        assert_eq!(
+            Frame::decode(b"~010A0G000192\r"),
+            Err(Error::NotHex {
+                offset: 6,
+                byte: b'G'
+            })
+        );
+        assert_eq!(
+            Frame::decode(b"~010A000000192\r"),
+            Err(Error::Length { len: 15 })
+        );
+        assert_eq!(
+            Frame::decode(b"~010A00000193\r"),
+            Err(Error::Checksum {
+                expected: 0x192,
+                actual: 0x193
+            })
+        );
+        assert_eq!(
+            Frame::decode(b"!010A00000192\r"),
+            Err(Error::StartByte { found: b'!' })
+        );
+        assert_eq!(Frame::decode(b"~010A00000192"), Err(Error::Unterminated));
+    }
+
+    #[test]
+    fn small_buffers_are_reported() {
+        let f = req(0x0C, 0, 1, Some(4000));
+        assert!(matches!(
+            f.encode(&mut [0u8; 10]),
+            Err(Error::BufferTooSmall { .. })
+        ));
+    }
+}
