@@ -22,11 +22,15 @@ cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
 step "clippy"
-cargo clippy --workspace --all-targets --features axpert-proto/serde -- -D warnings
+cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde -- -D warnings
 
-step "no_std, no alloc: axpert-proto for thumbv7em-none-eabihf"
-cargo build -p axpert-proto --target thumbv7em-none-eabihf --no-default-features
-cargo check -p axpert-proto --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
+step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
+for c in proto-core axpert-proto enc-ascii; do
+    cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
+done
+for c in axpert-proto enc-ascii; do
+    cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
+done
 
 step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
 if rustup toolchain list | grep -q '^nightly'; then
@@ -42,7 +46,7 @@ fi
 
 step "tests"
 log=$(mktemp)
-cargo test --workspace --features axpert-proto/serde 2>&1 | tee "$log"
+cargo test --workspace --features axpert-proto/serde,enc-ascii/serde 2>&1 | tee "$log"
 passed=$(grep -o '[0-9]* passed' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -o '[0-9]* failed' "$log" | awk '{s+=$1} END {print s+0}')
 rm -f "$log"

@@ -49,6 +49,31 @@ impl<const N: usize> Client<N> {
         Self::with_radix(timeout, Radix::Literal)
     }
 
+    /// A client for a link at `baud` bits per second to drives that wait
+    /// `response_delay` (F2.17) before answering: the timeout covers the
+    /// delay, the request and reply on the wire (18 bytes each, 10 bits a
+    /// byte), and 100 ms of slack for adapters and scheduling.
+    pub const fn for_link(baud: u32, response_delay: Duration) -> Self {
+        let bits = 2 * frame::MAX_LEN as u64 * 10;
+        let wire_us = if baud == 0 {
+            0
+        } else {
+            bits * 1_000_000 / baud as u64
+        };
+        let timeout = Duration::from_micros(response_delay.as_micros() as u64 + wire_us + 100_000);
+        Self::new(timeout)
+    }
+
+    /// Reads response codes under `radix` from now on.
+    pub fn set_radix(&mut self, radix: Radix) {
+        self.radix = radix;
+    }
+
+    /// The reply timeout.
+    pub const fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// A client that reads response codes under `radix`.
     pub const fn with_radix(timeout: Duration, radix: Radix) -> Self {
         Client {
@@ -216,6 +241,15 @@ mod tests {
         };
         assert_eq!(r.data, Some(5000));
         assert!(!c.is_waiting());
+    }
+
+    #[test]
+    fn timeout_covers_the_response_delay() {
+        // 9600 baud: 360 bits each way = 37.5 ms; 5 ms delay; 100 ms slack.
+        let c = Client::<32>::for_link(9600, ms(5));
+        assert_eq!(c.timeout(), Duration::from_micros(142_500));
+        let c = Client::<32>::for_link(1200, ms(200));
+        assert_eq!(c.timeout(), ms(600));
     }
 
     #[test]

@@ -26,6 +26,7 @@ impl Address {
                 what: "address",
                 value: a as u32,
                 max: 127,
+                scale: 0,
             });
         }
         Ok(Address(a))
@@ -66,9 +67,10 @@ impl Frequency {
     pub const fn from_centihertz(v: u32) -> Result<Self, Error> {
         if v > u16::MAX as u32 {
             return Err(Error::OutOfRange {
-                what: "frequency (0.01 Hz)",
+                what: "frequency, Hz",
                 value: v,
                 max: u16::MAX as u32,
+                scale: 2,
             });
         }
         Ok(Frequency(v as u16))
@@ -407,6 +409,7 @@ impl Param {
                     what: "parameter number",
                     value: n,
                     max: 255,
+                    scale: 0,
                 })?;
                 Ok(Param {
                     group: Group::new(code)?,
@@ -664,13 +667,13 @@ mod tests {
             Err(Error::OutOfRange {
                 what: "address",
                 value: 128,
-                max: 127
+                max: 127,
+                scale: 0
             })
         );
-        assert!(matches!(
-            Frequency::parse("655.36"),
-            Err(Error::OutOfRange { value: 65536, .. })
-        ));
+        let e = Frequency::parse("655.36").unwrap_err();
+        assert!(matches!(e, Error::OutOfRange { value: 65536, .. }));
+        assert_eq!(e.to_string(), "frequency, Hz: 655.36 is above 655.35");
         assert_eq!(Frequency::parse("655.35").unwrap(), Frequency(65535));
         assert_eq!(Frequency::parse("40.5").unwrap(), Frequency(4050));
         assert_eq!(Frequency::parse("40").unwrap().to_string(), "40.00");

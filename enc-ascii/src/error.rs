@@ -63,12 +63,14 @@ pub enum Error {
     },
     /// A value outside what the protocol can carry or the manual allows.
     OutOfRange {
-        /// What was refused (`"address"`, `"frequency"`).
+        /// What was refused, with its unit (`"address"`, `"frequency, Hz"`).
         what: &'static str,
-        /// The value, in the field's smallest unit.
+        /// The value, in units of `10^-scale`.
         value: u32,
-        /// The largest allowed value.
+        /// The largest allowed value, in the same units.
         max: u32,
+        /// Decimals of `value` and `max`.
+        scale: u8,
     },
     /// A function-code group that does not exist (groups are F0–F9, FD, FF).
     Group {
@@ -133,7 +135,27 @@ impl fmt::Display for Error {
                     "bad checksum: expected {expected:04X}, received {actual:04X}"
                 )
             }
-            Error::OutOfRange { what, value, max } => write!(f, "{what} {value} is above {max}"),
+            Error::OutOfRange {
+                what,
+                value,
+                max,
+                scale,
+            } => {
+                let div = 10u32.pow(u32::from(scale));
+                let w = usize::from(scale);
+                if scale == 0 {
+                    write!(f, "{what}: {value} is above {max}")
+                } else {
+                    write!(
+                        f,
+                        "{what}: {}.{:0w$} is above {}.{:0w$}",
+                        value / div,
+                        value % div,
+                        max / div,
+                        max % div
+                    )
+                }
+            }
             Error::Group { found } => write!(f, "function-code group {found:#04x} does not exist"),
             Error::Text { offset } => write!(f, "not understood at character {offset}"),
             Error::WrongAddress { expected, found } => {

@@ -303,6 +303,15 @@ pub struct Quantity {
 }
 
 impl Quantity {
+    /// The value as `f64` (exact for every 16-bit value at these scales).
+    pub fn to_f64(self) -> f64 {
+        f64::from(self.raw)
+            / [1.0, 10.0, 100.0, 1000.0]
+                .get(usize::from(self.scale))
+                .copied()
+                .unwrap_or(1.0)
+    }
+
     /// The value as `f32`.
     pub fn to_f32(self) -> f32 {
         f32::from(self.raw)

@@ -18,7 +18,7 @@ use axpert_proto::{
         ParallelStatus, RatedInfo, SerialId, WarningStatus,
     },
 };
-use embedded_io::{Error as _, ErrorKind, Read, Write};
+use embedded_io::{Read, Write};
 
 /// Length of the simulated day: the sun goes round in ten minutes.
 pub const DAY: Duration = Duration::from_secs(600);
@@ -496,47 +496,34 @@ impl Inverter {
     }
 }
 
-/// Serves `inverter` on `io` until `stop` returns true or the link fails.
-/// `io`'s reads must time out (the std transports do) so the simulation
-/// keeps moving while nobody asks.
+/// Serves `inverter` on `io` until `stop` returns true or the link fails;
+/// `log` sees every command and its reply.
 pub fn serve<T: Read + Write>(
     inverter: &mut Inverter,
     io: &mut T,
-    mut stop: impl FnMut() -> bool,
+    stop: impl FnMut() -> bool,
     mut log: impl FnMut(&str, &Response),
 ) -> Result<(), T::Error> {
     let mut device = Device::<256>::new(inverter.system());
-    let mut last = std::time::Instant::now();
-    let mut buf = [0u8; 64];
-    let mut out = [0u8; 300];
-    while !stop() {
-        let n = match io.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == ErrorKind::TimedOut => 0,
-            Err(e) => return Err(e),
-        };
-        let now = std::time::Instant::now();
-        inverter.advance(now - last);
-        last = now;
-        let mut rest = &buf[..n];
-        while !rest.is_empty() {
-            let (used, command) = device.feed(rest);
-            rest = &rest[used..];
+    let mut frame = [0u8; 300];
+    crate::serve::serve(io, stop, |dt, mut bytes, out| {
+        inverter.advance(dt);
+        while !bytes.is_empty() {
+            let (used, command) = device.feed(bytes);
+            bytes = &bytes[used..];
             if let Some(command) = command {
                 let name = match &command {
                     Ok(c) => c.to_string(),
                     Err(e) => format!("refused ({e})"),
                 };
                 let reply = inverter.answer(command);
-                if let Ok(len) = reply.encode(&mut out) {
-                    io.write_all(&out[..len])?;
-                    io.flush()?;
+                if let Ok(len) = reply.encode(&mut frame) {
+                    out.extend_from_slice(&frame[..len]);
                 }
                 log(&name, &reply);
             }
         }
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

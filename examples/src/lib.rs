@@ -2,4 +2,6 @@
 //! output formats.
 
 pub mod axpert_sim;
+pub mod enc_sim;
 pub mod output;
+pub mod serve;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use axpert_proto::{BatterySystem, Command, Inquiry, Response, Setting};
 use examples::axpert_sim::{Inverter, serve};
 mod common;
-use common::SimProcess;
+use common::Spawned;
 use transports::{
     StdClock,
     axpert::Driver,
@@ -166,7 +166,7 @@ fn live_values_change() {
 
 #[test]
 fn command_line_tools() {
-    let sim = SimProcess::start();
+    let sim = Spawned::start(env!("CARGO_BIN_EXE_axpert-sim"));
     let path = sim.path.clone();
     assert!(path.starts_with("/dev/"), "{path:?}");
     let axpert = |args: &[&str]| {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command as Process;
 
 mod common;
-use common::SimProcess;
+use common::Spawned;
 
 use axpert_proto::{Inquiry, OutputSource, Response};
 use serde_json::Value;
@@ -73,7 +73,7 @@ fn ours(port: &str, inquiry: Inquiry) -> Response {
 #[test]
 fn mpp_solar_reads_and_configures_our_simulator() {
     let Some(bin) = mpp_solar() else { return };
-    let sim = SimProcess::start();
+    let sim = Spawned::start(env!("CARGO_BIN_EXE_axpert-sim"));
     let port = sim.path.clone();
 
     // Rated information: every value mpp-solar decodes equals ours.

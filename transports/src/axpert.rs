@@ -37,7 +37,10 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
     /// Sends `command` and waits for its reply. A `(NAK` is
     /// `Ok(Response::Nak)`; an out-of-range setting is refused before any
     /// byte is written.
-    pub fn transact(&mut self, command: &Command) -> Result<Response, Error<T::Error>> {
+    pub fn transact(
+        &mut self,
+        command: &Command,
+    ) -> Result<Response, Error<T::Error, axpert_proto::Error>> {
         self.client
             .send(self.clock.now(), command)
             .map_err(Error::Protocol)?;

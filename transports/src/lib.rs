@@ -2,6 +2,7 @@
 //!
 //! - [`blocking`]: the driver loop, over any [`embedded_io::Read`] +
 //!   [`embedded_io::Write`] and any protocol's client state machine.
+//! - [`enc`]: the same for ENC drives.
 //! - [`axpert`]: a blocking driver that runs Axpert transactions over any
 //!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
@@ -20,6 +21,7 @@
 
 pub mod axpert;
 pub mod blocking;
+pub mod enc;
 #[cfg(feature = "std")]
 pub mod hidraw;
 #[cfg(feature = "std")]
@@ -60,18 +62,19 @@ impl Clock for StdClock {
     }
 }
 
-/// What a driver's transaction can fail with.
+/// What a driver's transaction can fail with: `E` from the transport,
+/// `P` from the protocol crate.
 #[derive(Debug)]
-pub enum Error<E> {
+pub enum Error<E, P> {
     /// The transport failed.
     Io(E),
     /// The request was refused before sending, or the reply was malformed.
-    Protocol(axpert_proto::Error),
+    Protocol(P),
     /// No reply before the deadline.
     Timeout,
 }
 
-impl<E: core::fmt::Debug> core::fmt::Display for Error<E> {
+impl<E: core::fmt::Debug, P: core::fmt::Display> core::fmt::Display for Error<E, P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Error::Io(e) => write!(f, "i/o error: {e:?}"),
@@ -81,4 +84,7 @@ impl<E: core::fmt::Debug> core::fmt::Display for Error<E> {
     }
 }
 
-impl<E: core::fmt::Debug> core::error::Error for Error<E> {}
+impl<E: core::fmt::Debug, P: core::fmt::Debug + core::fmt::Display> core::error::Error
+    for Error<E, P>
+{
+}

@@ -29,6 +29,36 @@ enum Protocol {
         #[arg(required = true)]
         hex: Vec<String>,
     },
+    /// ENC drive ASCII protocol: a request, or with --request a response.
+    Enc {
+        /// The request the response answers (its frame as ASCII or hex),
+        /// to type the response's data.
+        #[arg(long)]
+        request: Option<String>,
+        /// Read response codes as hex (`14` is 20) instead of decimal labels.
+        #[arg(long)]
+        hex_codes: bool,
+        /// The frame, as its ASCII (`~010A00000192`, CR optional) or as hex bytes.
+        #[arg(required = true)]
+        frame: Vec<String>,
+    },
+}
+
+/// An ENC frame given as ASCII (`~...`, CR added when missing) or as hex bytes.
+fn enc_bytes(parts: &[String]) -> Vec<u8> {
+    let joined = parts.join("");
+    if joined.starts_with('~') {
+        let mut b = joined.into_bytes();
+        if b.last() != Some(&b'\r') {
+            b.push(b'\r');
+        }
+        return b;
+    }
+    let mut b = parse_hex(parts).unwrap_or_else(|e| fail(e));
+    if b.first() == Some(&b'~') && b.last() != Some(&b'\r') {
+        b.push(b'\r');
+    }
+    b
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
@@ -38,6 +68,34 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 fn main() {
     match Args::parse().protocol {
+        Protocol::Enc {
+            request,
+            hex_codes,
+            frame,
+        } => {
+            let bytes = enc_bytes(&frame);
+            match request {
+                None => {
+                    let r = enc_ascii::Request::decode(&bytes).unwrap_or_else(|e| fail(e));
+                    println!("{}", json(&r));
+                }
+                Some(req) => {
+                    let req = enc_ascii::Request::decode(&enc_bytes(&[req]))
+                        .unwrap_or_else(|e| fail(format!("--request: {e}")));
+                    let radix = if hex_codes {
+                        enc_ascii::Radix::Hex
+                    } else {
+                        enc_ascii::Radix::Literal
+                    };
+                    let r = enc_ascii::Response::decode(&bytes, radix).unwrap_or_else(|e| fail(e));
+                    let out = serde_json::json!({
+                        "response": r,
+                        "value": r.value(&req.command),
+                    });
+                    println!("{}", json(&out));
+                }
+            }
+        }
         Protocol::Axpert {
             command,
             request,

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use axpert_proto::{BatterySystem, Command, Inquiry, Response};
+use axpert_proto::{BatterySystem, Command, Decimal, Inquiry, Response};
 use clap::Parser;
-use examples::axpert_sim::{Inverter, serve};
+use enc_ascii::{Address, Control, Frequency, Radix, Reading, Request, Value};
+use examples::{axpert_sim::Inverter, enc_sim::Drive};
 use transports::{
-    StdClock,
-    axpert::Driver,
+    StdClock, enc,
     serial::{Pty, Serial, Settings},
 };
 
@@ -20,41 +20,64 @@ struct Args {
     /// How long to poll, in seconds.
     #[arg(long, default_value_t = 20)]
     seconds: u64,
-    /// Line speed (the Axpert's own is 2400; the demo runs faster).
+    /// Line speed of the inverter (its own is 2400; the demo runs faster).
     #[arg(long, default_value_t = 9600)]
     baud: u32,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+type Stop = Arc<AtomicBool>;
+
+/// Starts the simulated inverter on a new pseudo-terminal; returns its path.
+fn start_inverter(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
     let mut pty = Pty::new()?;
     let path = pty.path().to_string();
-    let stop = Arc::new(AtomicBool::new(false));
-    let stop_sim = stop.clone();
-    let sim = std::thread::spawn(move || {
+    let stop = stop.clone();
+    let t = std::thread::spawn(move || {
         let mut inverter = Inverter::new(BatterySystem::V48);
-        let _ = serve(
-            &mut inverter,
-            pty.master(),
-            || stop_sim.load(Ordering::Relaxed),
-            |_, _| {},
-        );
+        let done = || stop.load(Ordering::Relaxed);
+        let _ = examples::axpert_sim::serve(&mut inverter, pty.master(), done, |_, _| {});
     });
-    println!("simulated Axpert inverter on {path}");
+    Ok((path, t))
+}
+
+/// Starts the simulated drive (address 1) on a new pseudo-terminal.
+fn start_drive(
+    stop: &Stop,
+) -> Result<(String, std::thread::JoinHandle<()>), Box<dyn std::error::Error>> {
+    let mut pty = Pty::new()?;
+    let path = pty.path().to_string();
+    let stop = stop.clone();
+    let address = Address::new(1)?;
+    let t = std::thread::spawn(move || {
+        let mut drive = Drive::new(address, Radix::Literal);
+        let done = || stop.load(Ordering::Relaxed);
+        let _ = examples::enc_sim::serve(&mut drive, pty.master(), done, |_, _| {});
+    });
+    Ok((path, t))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (inverter_path, inverter_sim) = start_inverter(&stop)?;
+    let (drive_path, drive_sim) = start_drive(&stop)?;
+    println!("simulated Axpert inverter on {inverter_path}");
+    println!("simulated ENC drive (address 1) on {drive_path}");
 
     let settings = Settings {
         baud: args.baud,
         ..Settings::default()
     };
-    let mut axpert = Driver::new(Serial::open(&path, settings)?, StdClock::new());
+    let mut axpert =
+        transports::axpert::Driver::new(Serial::open(&inverter_path, settings)?, StdClock::new());
     let mut ask = |cmd: Command| axpert.transact(&cmd);
 
     if let Response::ModelName(m) = ask(Inquiry::ModelName.into())? {
-        println!("model {m}");
+        println!("inverter: model {m}");
     }
     if let Response::RatedInfo(r) = ask(Inquiry::RatedInfo.into())? {
         println!(
-            "rated {} VA, battery {} V, output priority {:?}, bulk {} V",
+            "inverter: rated {} VA, battery {} V, output priority {:?}, bulk {} V",
             r.ac_output_rating_apparent_power,
             r.battery_rating_voltage,
             r.output_source_priority,
@@ -64,41 +87,84 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A setting within range is acknowledged; one outside is refused before
     // any byte goes out.
     let set = Command::from_name("PCVV", &["57.6"], BatterySystem::V48)?;
-    println!("{set} -> {:?}", ask(set)?);
+    println!("inverter: {set} -> {:?}", ask(set)?);
     match Command::from_name("PCVV", &["60.0"], BatterySystem::V48) {
-        Err(e) => println!("PCVV 60.0 refused locally: {e}"),
-        Ok(c) => println!("{c} unexpectedly accepted"),
+        Err(e) => println!("inverter: PCVV 60.0 refused locally: {e}"),
+        Ok(c) => println!("inverter: {c} unexpectedly accepted"),
+    }
+
+    let enc_settings = Settings {
+        baud: enc::DEFAULT_BAUD,
+        ..Settings::default()
+    };
+    let mut drive = enc::Driver::new(
+        Serial::open(&drive_path, enc_settings)?,
+        StdClock::new(),
+        enc::DEFAULT_BAUD,
+        enc::DEFAULT_RESPONSE_DELAY,
+    );
+    let one = Address::new(1)?;
+    let mut tell = |command: enc_ascii::Command| drive.transact(&Request::new(one, command));
+    let set = enc_ascii::Command::Control(Control::SetFrequency(Frequency::parse("40.00")?));
+    println!("drive: set 40.00 Hz -> {:?}", tell(set)?.map(|r| r.code));
+    println!(
+        "drive: run -> {:?}",
+        tell(enc_ascii::Command::Control(Control::Run))?.map(|r| r.code)
+    );
+    match Frequency::parse("700") {
+        Err(e) => println!("drive: 700 Hz refused locally: {e}"),
+        Ok(f) => println!("drive: {f} Hz unexpectedly accepted"),
     }
 
     println!(
-        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>6}",
-        "t/s", "mode", "grid/V", "load/W", "PV/W", "batt/V", "batt/A", "SOC/%"
+        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}",
+        "t/s",
+        "mode",
+        "grid/V",
+        "load/W",
+        "PV/W",
+        "batt/V",
+        "batt/A",
+        "SOC/%",
+        "drive/Hz",
+        "drive/A"
     );
+    let f = |d: Decimal| d.to_f32().unwrap_or(f32::NAN);
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(args.seconds) {
         let mode = match ask(Inquiry::Mode.into())? {
             Response::Mode(m) => format!("{m:?}"),
             other => format!("{other:?}"),
         };
-        if let Response::GeneralStatus(s) = ask(Inquiry::GeneralStatus.into())? {
-            let amps = s.battery_charging_current.to_f32().unwrap_or(0.0)
-                - s.battery_discharge_current.to_f32().unwrap_or(0.0);
-            let f = |d: axpert_proto::Decimal| d.to_f32().unwrap_or(f32::NAN);
-            println!(
-                "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>6.0}",
-                start.elapsed().as_secs_f32(),
-                &mode[..mode.len().min(4)],
-                f(s.grid_voltage),
-                f(s.ac_output_active_power),
-                s.pv_charging_power.map(f).unwrap_or(f32::NAN),
-                f(s.battery_voltage),
-                amps,
-                f(s.battery_capacity)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(800));
+        let Response::GeneralStatus(s) = ask(Inquiry::GeneralStatus.into())? else {
+            continue;
+        };
+        let battery_amps = f(s.battery_charging_current) - f(s.battery_discharge_current);
+        let mut read = |r: Reading| -> Result<f32, Box<dyn std::error::Error>> {
+            let c = enc_ascii::Command::Read(r);
+            Ok(match tell(c)?.and_then(|reply| reply.value(&c)) {
+                Some(Value::Quantity(q)) => q.to_f32(),
+                _ => f32::NAN,
+            })
+        };
+        let (hz, drive_amps) = (read(Reading::RunFrequency)?, read(Reading::OutputCurrent)?);
+        println!(
+            "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}",
+            start.elapsed().as_secs_f32(),
+            &mode[..mode.len().min(4)],
+            f(s.grid_voltage),
+            f(s.ac_output_active_power),
+            s.pv_charging_power.map(f).unwrap_or(f32::NAN),
+            f(s.battery_voltage),
+            battery_amps,
+            f(s.battery_capacity),
+            hz,
+            drive_amps,
+        );
+        std::thread::sleep(Duration::from_millis(700));
     }
     stop.store(true, Ordering::Relaxed);
-    let _ = sim.join();
+    let _ = inverter_sim.join();
+    let _ = drive_sim.join();
     Ok(())
 }

@@ -3,31 +3,29 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-/// The `axpert-sim` binary, started on a new pseudo-terminal; killed on drop.
-pub struct SimProcess {
+/// A simulator binary started on a new pseudo-terminal; killed on drop.
+pub struct Spawned {
     child: Child,
     /// The pseudo-terminal path the simulator printed.
     pub path: String,
 }
 
-impl SimProcess {
-    pub fn start() -> SimProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_axpert-sim"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
+impl Spawned {
+    /// Starts `bin` (a simulator) and reads the path it prints.
+    pub fn start(bin: &str) -> Spawned {
+        let mut child = Command::new(bin).stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().unwrap())
             .read_line(&mut line)
             .unwrap();
-        SimProcess {
+        Spawned {
             child,
             path: line.trim().to_string(),
         }
     }
 }
 
-impl Drop for SimProcess {
+impl Drop for Spawned {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,0 +1,90 @@
+//! A simulated ENC drive on a serial device or a new pseudo-terminal.
+//!
+//! `enc-sim` creates a pseudo-terminal and prints its path;
+//! `enc-sim --port PATH` serves on an existing serial device or pty.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use clap::Parser;
+use enc_ascii::{Address, Fault, Radix};
+use examples::enc_sim::{Drive, serve};
+use transports::serial::{Pty, Serial, Settings};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Simulated ENC variable-frequency drive with a motor model"
+)]
+struct Args {
+    /// Serial device or pseudo-terminal to serve on (default: a new pseudo-terminal).
+    #[arg(long)]
+    port: Option<String>,
+    /// Baud rate.
+    #[arg(long, default_value_t = 9600)]
+    baud: u32,
+    /// The drive's address (F2.15).
+    #[arg(long, default_value_t = 1)]
+    address: u8,
+    /// Write response codes as hex (`14` for 20) instead of their decimal labels.
+    #[arg(long)]
+    hex_codes: bool,
+    /// Trip with fault CODE after SECONDS, e.g. `8@30` (drive overload at 30 s).
+    #[arg(long, value_name = "CODE@SECONDS")]
+    fault: Option<String>,
+    /// Print every request and reply.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ! {
+    eprintln!("enc-sim: {msg}");
+    std::process::exit(2);
+}
+
+fn main() {
+    let args = Args::parse();
+    let address = Address::new(args.address).unwrap_or_else(|e| fail(e));
+    let radix = if args.hex_codes {
+        Radix::Hex
+    } else {
+        Radix::Literal
+    };
+    let mut drive = Drive::new(address, radix);
+    if let Some(spec) = &args.fault {
+        let (code, at) = spec
+            .split_once('@')
+            .and_then(|(c, s)| Some((c.parse::<u8>().ok()?, s.parse::<f64>().ok()?)))
+            .unwrap_or_else(|| fail(format!("--fault {spec}: use CODE@SECONDS, e.g. 8@30")));
+        drive.inject_fault(Duration::from_secs_f64(at), Fault::from_code(code));
+    }
+    let verbose = args.verbose;
+    let log = move |i: &enc_ascii::Incoming, r: Option<&enc_ascii::Response>| {
+        if verbose {
+            eprintln!("{i:?} -> {r:?}");
+        }
+    };
+    let result = match args.port {
+        Some(path) => {
+            let settings = Settings {
+                baud: args.baud,
+                ..Settings::default()
+            };
+            let mut port =
+                Serial::open(&path, settings).unwrap_or_else(|e| fail(format!("{path}: {e}")));
+            println!("serving on {path}");
+            serve(&mut drive, &mut port, || false, log)
+        }
+        None => {
+            let mut pty = Pty::new()
+                .unwrap_or_else(|e| fail(format!("cannot create a pseudo-terminal: {e}")));
+            println!("{}", pty.path());
+            let _ = std::io::stdout().flush();
+            serve(&mut drive, pty.master(), || false, log)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("enc-sim: {e}");
+        std::process::exit(1);
+    }
+}
