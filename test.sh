@@ -22,13 +22,13 @@ cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
 step "clippy"
-cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde -- -D warnings
+cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in proto-core axpert-proto enc-ascii; do
+for c in proto-core axpert-proto enc-ascii bms-can; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
-for c in axpert-proto enc-ascii; do
+for c in axpert-proto enc-ascii bms-can; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
 
@@ -46,7 +46,7 @@ fi
 
 step "tests"
 log=$(mktemp)
-cargo test --workspace --features axpert-proto/serde,enc-ascii/serde 2>&1 | tee "$log"
+cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde 2>&1 | tee "$log"
 passed=$(grep -o '[0-9]* passed' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -o '[0-9]* failed' "$log" | awk '{s+=$1} END {print s+0}')
 rm -f "$log"

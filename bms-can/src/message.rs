@@ -46,10 +46,10 @@ impl RawFrame {
     }
 }
 
-/// Data bytes past the known fields, kept for exact re-encoding.
+/// Data bytes past the known fields, kept for exact re-encoding. With
+/// `serde` it is a list of those bytes (`[]` when there are none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Extra {
     bytes: [u8; 8],
     len: u8,
@@ -75,6 +75,42 @@ impl Extra {
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_bytes())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Extra {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Extra;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("at most 8 bytes")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Extra, A::Error> {
+                let mut e = Extra::default();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    let slot = e
+                        .bytes
+                        .get_mut(usize::from(e.len))
+                        .ok_or_else(|| serde::de::Error::custom("more than 8 bytes"))?;
+                    *slot = b;
+                    e.len += 1;
+                }
+                Ok(e)
+            }
+        }
+        d.deserialize_seq(V)
     }
 }
 

@@ -2,6 +2,7 @@
 //! output formats.
 
 pub mod axpert_sim;
+pub mod bms_sim;
 pub mod enc_sim;
 pub mod output;
 pub mod serve;

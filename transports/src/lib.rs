@@ -7,6 +7,9 @@
 //!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
+//! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
+//!   sans-IO codec and (std) a driver over a serial port.
+//! - `socketcan` (Linux, feature `socketcan`): Linux CAN interfaces.
 //!
 //! A driver needs the time: it asks a [`Clock`]. On std, [`StdClock`].
 //!
@@ -26,6 +29,9 @@ pub mod enc;
 pub mod hidraw;
 #[cfg(feature = "std")]
 pub mod serial;
+pub mod slcan;
+#[cfg(all(feature = "socketcan", target_os = "linux"))]
+pub mod socketcan;
 
 use core::time::Duration;
 

@@ -29,6 +29,14 @@ enum Protocol {
         #[arg(required = true)]
         hex: Vec<String>,
     },
+    /// Battery BMS CAN: one frame's data, typed by its identifier.
+    BmsCan {
+        /// The CAN identifier, hex (`0x356`) or decimal.
+        #[arg(long)]
+        id: String,
+        /// The data bytes in hex, spaces allowed (none for an empty frame).
+        hex: Vec<String>,
+    },
     /// ENC drive ASCII protocol: a request, or with --request a response.
     Enc {
         /// The request the response answers (its frame as ASCII or hex),
@@ -68,6 +76,19 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 fn main() {
     match Args::parse().protocol {
+        Protocol::BmsCan { id, hex } => {
+            let parsed = match id.strip_prefix("0x").or_else(|| id.strip_prefix("0X")) {
+                Some(h) => u16::from_str_radix(h, 16),
+                None => id.parse(),
+            };
+            let id = parsed
+                .ok()
+                .filter(|&i| i < 0x800)
+                .unwrap_or_else(|| fail(format!("--id {id}: not an 11-bit identifier")));
+            let data = parse_hex(&hex).unwrap_or_else(|e| fail(e));
+            let m = bms_can::Message::decode(id, &data).unwrap_or_else(|e| fail(e));
+            println!("{}", json(&m));
+        }
         Protocol::Enc {
             request,
             hex_codes,

@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axpert_proto::{BatterySystem, Command, Decimal, Inquiry, Response};
+use bms_can::{Battery, KeepAlive, Message, Profile};
 use clap::Parser;
 use enc_ascii::{Address, Control, Frequency, Radix, Reading, Request, Value};
-use examples::{axpert_sim::Inverter, enc_sim::Drive};
+use examples::{axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive};
 use transports::{
     StdClock, enc,
     serial::{Pty, Serial, Settings},
@@ -56,13 +57,30 @@ fn start_drive(
     Ok((path, t))
 }
 
+/// Starts the simulated battery (an SLCAN adapter) on a new pseudo-terminal.
+fn start_battery(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
+    let mut pty = Pty::new()?;
+    let path = pty.path().to_string();
+    let stop = stop.clone();
+    let t = std::thread::spawn(move || {
+        let mut pack = Pack::new(Profile::PylonV12);
+        let done = || stop.load(Ordering::Relaxed);
+        let _ = examples::serve::serve(pty.master(), done, |dt, input, out| {
+            pack.step(dt, input, out)
+        });
+    });
+    Ok((path, t))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let stop = Arc::new(AtomicBool::new(false));
     let (inverter_path, inverter_sim) = start_inverter(&stop)?;
     let (drive_path, drive_sim) = start_drive(&stop)?;
+    let (battery_path, battery_sim) = start_battery(&stop)?;
     println!("simulated Axpert inverter on {inverter_path}");
     println!("simulated ENC drive (address 1) on {drive_path}");
+    println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
 
     let settings = Settings {
         baud: args.baud,
@@ -116,8 +134,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(f) => println!("drive: {f} Hz unexpectedly accepted"),
     }
 
+    // The battery, over SLCAN: we act as the inverter and send the keep-alive.
+    let mut can = transports::slcan::Slcan::new(Serial::open(
+        &battery_path,
+        Settings {
+            baud: 115_200,
+            ..Settings::default()
+        },
+    )?);
+    can.open(500_000)?;
+    let mut battery = Battery::new();
+    let mut keepalive = KeepAlive::new(Duration::ZERO);
+
     println!(
-        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}",
+        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}  {:>6}  {:>6}  {:>5}",
         "t/s",
         "mode",
         "grid/V",
@@ -127,7 +157,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "batt/A",
         "SOC/%",
         "drive/Hz",
-        "drive/A"
+        "drive/A",
+        "BMS/V",
+        "BMS/A",
+        "BMS%"
     );
     let f = |d: Decimal| d.to_f32().unwrap_or(f32::NAN);
     let start = Instant::now();
@@ -148,8 +181,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         };
         let (hz, drive_amps) = (read(Reading::RunFrequency)?, read(Reading::OutputCurrent)?);
+        // Everything the battery sent since the last row.
+        let now = start.elapsed();
+        if let Some(f) = keepalive.poll_transmit(now).and_then(|f| f.to_can()) {
+            can.send(&f)?;
+        }
+        while let Some(f) = can.receive()? {
+            if let Ok(m) = Message::from_can(&f) {
+                battery.feed(start.elapsed(), &m);
+            }
+        }
+        let snap = battery.snapshot(start.elapsed());
+        let (bv, ba) = snap.measurements.map_or((f32::NAN, f32::NAN), |m| {
+            (m.value.voltage.to_f32(), m.value.current.to_f32())
+        });
+        let bsoc = snap.soc.map_or(f32::NAN, |s| f32::from(s.value.soc));
         println!(
-            "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}",
+            "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}  {:>6.2}  {:>+6.1}  {:>5.0}",
             start.elapsed().as_secs_f32(),
             &mode[..mode.len().min(4)],
             f(s.grid_voltage),
@@ -160,11 +208,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             f(s.battery_capacity),
             hz,
             drive_amps,
+            bv,
+            ba,
+            bsoc,
         );
         std::thread::sleep(Duration::from_millis(700));
     }
     stop.store(true, Ordering::Relaxed);
     let _ = inverter_sim.join();
     let _ = drive_sim.join();
+    let _ = battery_sim.join();
     Ok(())
 }

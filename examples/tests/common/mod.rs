@@ -1,4 +1,5 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests (each test file uses some of them).
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,16 @@ pub struct Spawned {
 impl Spawned {
     /// Starts `bin` (a simulator) and reads the path it prints.
     pub fn start(bin: &str) -> Spawned {
-        let mut child = Command::new(bin).stdout(Stdio::piped()).spawn().unwrap();
+        Spawned::start_with(bin, &[])
+    }
+
+    /// Starts `bin` with `args` and reads the path it prints.
+    pub fn start_with(bin: &str, args: &[&str]) -> Spawned {
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().unwrap())
             .read_line(&mut line)
