@@ -67,6 +67,22 @@ mod tests {
     use embedded_can::StandardId;
 
     #[test]
+    fn frames_convert_both_ways() {
+        use embedded_can::{ExtendedId, Frame as _};
+        let data = Frame::new(
+            StandardId::new(0x356).unwrap(),
+            &[0x7A, 0x13, 0xF2, 0xFE, 0x6B, 0x01],
+        )
+        .unwrap();
+        let sc = CanFrame::new(data.id(), data.data()).unwrap();
+        assert_eq!(convert(&sc), Some(data));
+        let remote = CanFrame::new_remote(ExtendedId::new(0x18FF50E5).unwrap(), 8).unwrap();
+        let f = convert(&remote).unwrap();
+        assert!(f.is_remote_frame() && f.is_extended());
+        assert_eq!((f.dlc(), f.data()), (8, &[][..]));
+    }
+
+    #[test]
     fn live_interface_round_trip() {
         // This machine may have no kernel CAN support: then there is no
         // interface to talk to, and the test says so instead of passing
