@@ -25,7 +25,7 @@ step "clippy"
 cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in proto-core axpert-proto enc-ascii bms-can; do
+for c in proto-core axpert-proto enc-ascii bms-can modbus-rtu-lite; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
 for c in axpert-proto enc-ascii bms-can; do

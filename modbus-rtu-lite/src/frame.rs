@@ -1,0 +1,122 @@
+//! The RTU ADU: address, PDU, CRC-16/MODBUS low byte first (SL §2.5.1).
+
+use crc::{CRC_16_MODBUS, Crc};
+use proto_core::Writer;
+
+use crate::{Error, Request, Response};
+
+const MODBUS: Crc<u16> = Crc::<u16>::new(&CRC_16_MODBUS);
+
+/// Largest ADU: 256 bytes.
+pub const MAX_ADU: usize = 256;
+
+/// CRC-16/MODBUS of `bytes`.
+pub fn crc16(bytes: &[u8]) -> u16 {
+    MODBUS.checksum(bytes)
+}
+
+/// The broadcast address.
+pub const BROADCAST: u8 = 0;
+
+/// Splits an ADU into address and PDU after checking its CRC.
+pub fn split(adu: &[u8]) -> Result<(u8, &[u8]), Error> {
+    if adu.len() < 4 {
+        return Err(Error::TooShort {
+            len: adu.len(),
+            needed: 4,
+        });
+    }
+    if adu.len() > MAX_ADU {
+        return Err(Error::TooLong { len: adu.len() });
+    }
+    let (body, crc) = adu.split_at(adu.len() - 2);
+    let [lo, hi] = <[u8; 2]>::try_from(crc).map_err(|_| Error::TooShort {
+        len: adu.len(),
+        needed: 4,
+    })?;
+    let actual = u16::from_le_bytes([lo, hi]);
+    let expected = crc16(body);
+    if expected != actual {
+        return Err(Error::Crc { expected, actual });
+    }
+    let (&address, pdu) = body
+        .split_first()
+        .ok_or(Error::TooShort { len: 0, needed: 4 })?;
+    Ok((address, pdu))
+}
+
+fn finish(mut w: Writer<'_>) -> Result<usize, Error> {
+    let crc = crc16(w.written());
+    w.put(&crc.to_le_bytes())?;
+    if w.len() > MAX_ADU {
+        return Err(Error::TooLong { len: w.len() });
+    }
+    Ok(w.len())
+}
+
+/// Checks a request's address: 1–247, or 0 for what may be broadcast.
+pub fn check_address(address: u8, request: &Request<'_>) -> Result<(), Error> {
+    match address {
+        BROADCAST if request.broadcastable() => Ok(()),
+        1..=247 => Ok(()),
+        found => Err(Error::Address { found }),
+    }
+}
+
+/// Encodes a request ADU into `buf`; returns its length. Everything is
+/// checked first, so an invalid request produces no frame.
+pub fn encode_request(address: u8, request: &Request<'_>, buf: &mut [u8]) -> Result<usize, Error> {
+    check_address(address, request)?;
+    request.validate()?;
+    let mut w = Writer::new(buf);
+    w.put(&[address])?;
+    request.encode(&mut w)?;
+    finish(w)
+}
+
+/// Decodes a request ADU: address and request.
+pub fn decode_request(adu: &[u8]) -> Result<(u8, Request<'_>), Error> {
+    let (address, pdu) = split(adu)?;
+    let r = Request::decode(pdu)?;
+    Ok((address, r))
+}
+
+/// Encodes a response ADU into `buf`; returns its length.
+pub fn encode_response(
+    address: u8,
+    response: &Response<'_>,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    if !(1..=247).contains(&address) {
+        return Err(Error::Address { found: address });
+    }
+    let mut w = Writer::new(buf);
+    w.put(&[address])?;
+    response.encode(&mut w)?;
+    finish(w)
+}
+
+/// Decodes a response ADU: address and response.
+pub fn decode_response(adu: &[u8]) -> Result<(u8, Response<'_>), Error> {
+    let (address, pdu) = split(adu)?;
+    Ok((address, Response::decode(pdu)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc_check_values() {
+        assert_eq!(crc16(&[0x02, 0x07]), 0x1241);
+        assert_eq!(crc16(b"123456789"), 0x4B37);
+        assert_eq!(split(&[0x02, 0x07, 0x41, 0x12]).unwrap(), (2, &[7u8][..]));
+        assert_eq!(
+            split(&[0x02, 0x07, 0x12, 0x41]),
+            Err(Error::Crc {
+                expected: 0x1241,
+                actual: 0x4112
+            })
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! ADU length prediction from the function code and byte counts (notes
+//! §3.1), for links that hide timing (USB adapters, TCP gateways, ptys).
+//!
+//! The answer is what the bytes so far say: the exact length, "need this
+//! many bytes to tell", or unknown (FC08/00 requests and custom codes,
+//! which only silence delimits).
+
+/// What the bytes so far say about the frame's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Length {
+    /// The ADU is exactly this long.
+    Exact(usize),
+    /// At least this many bytes are needed to tell.
+    AtLeast(usize),
+    /// Only silence can end this frame.
+    Unknown,
+}
+
+fn at(b: &[u8], i: usize) -> Option<usize> {
+    b.get(i).map(|&x| usize::from(x))
+}
+
+fn counted(b: &[u8], bc_at: usize, fixed: usize) -> Length {
+    match at(b, bc_at) {
+        Some(bc) => Length::Exact(fixed + bc),
+        None => Length::AtLeast(bc_at + 1),
+    }
+}
+
+/// Length of a request ADU starting with `b`.
+pub fn request(b: &[u8]) -> Length {
+    let Some(fc) = b.get(1) else {
+        return Length::AtLeast(2);
+    };
+    match fc {
+        0x01..=0x06 => Length::Exact(8),
+        0x07 | 0x0B | 0x0C | 0x11 => Length::Exact(4),
+        0x08 => match (b.get(2), b.get(3)) {
+            (Some(0), Some(0)) => Length::Unknown,
+            (Some(_), Some(_)) => Length::Exact(8),
+            _ => Length::AtLeast(4),
+        },
+        0x0F | 0x10 => counted(b, 6, 9),
+        0x14 | 0x15 => counted(b, 2, 5),
+        0x16 => Length::Exact(10),
+        0x17 => counted(b, 10, 13),
+        0x18 => Length::Exact(6),
+        0x2B => Length::Exact(7),
+        _ => Length::Unknown,
+    }
+}
+
+/// Length of a response ADU starting with `b`.
+pub fn response(b: &[u8]) -> Length {
+    let Some(&fc) = b.get(1) else {
+        return Length::AtLeast(2);
+    };
+    match fc {
+        0x80..=0xFF => Length::Exact(5),
+        0x01..=0x04 | 0x0C | 0x11 | 0x14 | 0x17 => counted(b, 2, 5),
+        0x05 | 0x06 | 0x0B | 0x0F | 0x10 => Length::Exact(8),
+        0x07 => Length::Exact(5),
+        0x08 => match (b.get(2), b.get(3)) {
+            (Some(0), Some(0)) => Length::Unknown,
+            (Some(_), Some(_)) => Length::Exact(8),
+            _ => Length::AtLeast(4),
+        },
+        0x15 => counted(b, 2, 5),
+        0x16 => Length::Exact(10),
+        0x18 => match (b.get(2), b.get(3)) {
+            (Some(&hi), Some(&lo)) => Length::Exact(6 + usize::from(u16::from_be_bytes([hi, lo]))),
+            _ => Length::AtLeast(4),
+        },
+        0x2B => device_id(b),
+        _ => Length::Unknown,
+    }
+}
+
+/// Walks a 2B/0E response's object list.
+fn device_id(b: &[u8]) -> Length {
+    let Some(n) = at(b, 7) else {
+        return Length::AtLeast(8);
+    };
+    let mut pos = 8;
+    for _ in 0..n {
+        match at(b, pos + 1) {
+            Some(len) => pos += 2 + len,
+            None => return Length::AtLeast(pos + 2),
+        }
+    }
+    Length::Exact(pos + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lengths() {
+        assert_eq!(request(&[1]), Length::AtLeast(2));
+        assert_eq!(request(&[1, 3]), Length::Exact(8));
+        assert_eq!(request(&[1, 0x10, 0, 0x0A, 0, 3]), Length::AtLeast(7));
+        assert_eq!(
+            request(&[1, 0x10, 0, 0x0A, 0, 3, 6]),
+            Length::Exact(15),
+            "byte count at offset 6, not 4"
+        );
+        assert_eq!(
+            request(&[0x11, 8, 0, 0]),
+            Length::Unknown,
+            "FC08/00 takes any length"
+        );
+        assert_eq!(request(&[0x11, 8, 0, 1]), Length::Exact(8));
+        assert_eq!(request(&[1, 0x41]), Length::Unknown);
+    }
+
+    #[test]
+    fn response_lengths() {
+        assert_eq!(response(&[1, 3, 0x14]), Length::Exact(25));
+        assert_eq!(response(&[1, 0x83]), Length::Exact(5));
+        assert_eq!(response(&[0x11, 0x18, 0, 6]), Length::Exact(12));
+        // 2B/0E with two objects of 3 and 1 bytes.
+        let r = [
+            1, 0x2B, 0x0E, 1, 1, 0, 0, 2, 0, 3, b'a', b'b', b'c', 1, 1, b'x',
+        ];
+        assert_eq!(response(&r[..9]), Length::AtLeast(10));
+        assert_eq!(response(&r), Length::Exact(18));
+    }
+}

@@ -1,0 +1,33 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+mod data;
+mod error;
+pub mod frame;
+pub mod length;
+pub mod pdu;
+pub mod timing;
+
+pub use data::{Bits, Exception, Words};
+pub use error::Error;
+pub use frame::{
+    BROADCAST, MAX_ADU, crc16, decode_request, decode_response, encode_request, encode_response,
+};
+pub use pdu::{DeviceId, Request, Response};
+pub use timing::{Line, Parity};
