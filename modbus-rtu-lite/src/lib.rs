@@ -17,17 +17,21 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod client;
 mod data;
 mod error;
 pub mod frame;
+pub mod framer;
 pub mod length;
 pub mod pdu;
 pub mod timing;
 
+pub use client::{Client, Event, Reply};
 pub use data::{Bits, Exception, Words};
 pub use error::Error;
 pub use frame::{
     BROADCAST, MAX_ADU, crc16, decode_request, decode_response, encode_request, encode_response,
 };
+pub use framer::{Framer, Mode, Side};
 pub use pdu::{DeviceId, Request, Response};
 pub use timing::{Line, Parity};
