@@ -24,6 +24,7 @@ pub mod frame;
 pub mod framer;
 pub mod length;
 pub mod pdu;
+pub mod server;
 pub mod timing;
 
 pub use client::{Client, Event, Reply};
@@ -34,4 +35,5 @@ pub use frame::{
 };
 pub use framer::{Framer, Mode, Side};
 pub use pdu::{DeviceId, Request, Response};
+pub use server::{Counters, Handler, Server};
 pub use timing::{Line, Parity};

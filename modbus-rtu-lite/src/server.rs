@@ -1,0 +1,517 @@
+//! Server side: a request parser and response builder around a small trait
+//! the application implements for its data.
+//!
+//! Rules (SL §2.4, AP §6–7): silence on a bad CRC, on another address, on
+//! a reserved address (248–255) and on every broadcast (which is still
+//! carried out when it is a write); exception 03 for a malformed request
+//! (quantity, byte count, value) before 02 for an address outside the map;
+//! 01 for a function the application does not handle. FC08 keeps the
+//! diagnostic counters, including listen-only mode (08/04), which only
+//! 08/01 ends.
+
+use core::time::Duration;
+
+use proto_core::Writer;
+
+use crate::{
+    BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16,
+    framer::{Framer, Mode, Side},
+};
+
+/// What the application provides. Every method has a default that answers
+/// exception 01 (illegal function), so implement only what the device has.
+/// Addresses outside the device's map answer [`Exception::IllegalDataAddress`].
+pub trait Handler {
+    /// FC01: fill `out` (one entry per coil) from `start`.
+    fn read_coils(&mut self, _start: u16, _out: &mut [bool]) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC02: fill `out` from `start`.
+    fn read_discrete_inputs(&mut self, _start: u16, _out: &mut [bool]) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC03 (and the read of FC17): fill `out` from `start`.
+    fn read_holding_registers(&mut self, _start: u16, _out: &mut [u16]) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC04: fill `out` from `start`.
+    fn read_input_registers(&mut self, _start: u16, _out: &mut [u16]) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC05 and FC0F: write coils from `start`.
+    fn write_coils(&mut self, _start: u16, _values: Bits<'_>) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC06, FC10 (and the write of FC17): write registers from `start`.
+    fn write_registers(&mut self, _start: u16, _values: Words<'_>) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC07: the eight exception-status bits.
+    fn read_exception_status(&mut self) -> Result<u8, Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC11: server id, run indicator and device data into `out`; the length written.
+    fn report_server_id(&mut self, _out: &mut [u8]) -> Result<usize, Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC18: the queue at `pointer` into `out` (at most 31); the count.
+    fn read_fifo_queue(&mut self, _pointer: u16, _out: &mut [u16; 31]) -> Result<usize, Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC2B/0E: the value of identification object `id`, if the device has it.
+    fn device_id_object(&mut self, _id: u8) -> Option<&[u8]> {
+        None
+    }
+    /// Any function code not handled above (user-defined codes): write the
+    /// response data (after the function code) into `out`, return its length.
+    fn custom(&mut self, _function: u8, _data: &[u8], _out: &mut [u8]) -> Result<usize, Exception> {
+        Err(Exception::IllegalFunction)
+    }
+}
+
+/// The FC08 counters (AP §6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Counters {
+    /// 0B: messages seen on the bus.
+    pub bus_messages: u16,
+    /// 0C: CRC errors.
+    pub bus_errors: u16,
+    /// 0D: exception replies sent.
+    pub exceptions: u16,
+    /// 0E: messages to us (or broadcast) processed.
+    pub server_messages: u16,
+    /// 0F: messages to us that got no reply.
+    pub no_response: u16,
+    /// 12: character overruns.
+    pub overruns: u16,
+    /// FC0B event counter: successful messages.
+    pub events: u16,
+}
+
+/// A server answering for up to four addresses on one bus.
+#[derive(Debug, Clone)]
+pub struct Server<H> {
+    handler: H,
+    addresses: [u8; 4],
+    framer: Framer,
+    counters: Counters,
+    listen_only: bool,
+    tx: [u8; MAX_ADU],
+    tx_len: usize,
+}
+
+impl<H: Handler> Server<H> {
+    /// A server for `addresses` (1–247; zeros are unused slots) on `line`.
+    pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: Mode, now: Duration) -> Self {
+        Server {
+            handler,
+            addresses,
+            framer: Framer::new(line, mode, Side::Requests, now),
+            counters: Counters::default(),
+            listen_only: false,
+            tx: [0; MAX_ADU],
+            tx_len: 0,
+        }
+    }
+
+    /// The application.
+    pub fn handler(&mut self) -> &mut H {
+        &mut self.handler
+    }
+
+    /// The diagnostic counters.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Feeds received bytes; returns how many were taken. A reply, when
+    /// due, is then available from [`poll_transmit`](Self::poll_transmit).
+    pub fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
+        let mut used = 0;
+        loop {
+            self.take_frames();
+            let rest = bytes.get(used..).unwrap_or_default();
+            if rest.is_empty() || self.tx_len > 0 {
+                break;
+            }
+            used += self.framer.feed(now, rest);
+        }
+        used
+    }
+
+    /// Lets the framer end frames at t3.5.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        self.framer.handle_timeout(now);
+        self.take_frames();
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.framer.poll_timeout()
+    }
+
+    /// The reply to send, once.
+    pub fn poll_transmit(&mut self) -> Option<&[u8]> {
+        let n = core::mem::take(&mut self.tx_len);
+        (n > 0).then(|| self.tx.get(..n).unwrap_or_default())
+    }
+
+    fn take_frames(&mut self) {
+        while self.tx_len == 0 {
+            let Some(frame) = self.framer.poll_frame() else {
+                return;
+            };
+            let Ok(adu) = frame else { continue };
+            let mut copy = [0u8; MAX_ADU];
+            let n = adu.len();
+            if let Some(dst) = copy.get_mut(..n) {
+                dst.copy_from_slice(adu);
+            }
+            self.process(copy.get(..n).unwrap_or_default());
+        }
+    }
+
+    /// Processes one ADU (already framed) and prepares its reply, if any.
+    pub fn process(&mut self, adu: &[u8]) {
+        self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
+        let (address, pdu) = match crate::frame::split(adu) {
+            Ok(x) => x,
+            Err(_) => {
+                self.counters.bus_errors = self.counters.bus_errors.wrapping_add(1);
+                return;
+            }
+        };
+        let broadcast = address == BROADCAST;
+        if !broadcast && !self.addresses.contains(&address) || address > 247 {
+            return;
+        }
+        self.counters.server_messages = self.counters.server_messages.wrapping_add(1);
+        let function = pdu.first().copied().unwrap_or(0);
+        let mut out = [0u8; MAX_ADU];
+        let reply = match Request::decode(pdu) {
+            // A broadcast read is dropped without effect.
+            Ok(r) if broadcast && !r.broadcastable() => None,
+            Ok(Request::Diagnostics { sub, data }) => self.diagnostics(sub, data, &mut out),
+            Ok(_) if self.listen_only => None,
+            Ok(r) => Some(self.execute(&r, &mut out)),
+            Err(Error::Function { .. }) => Some(Err(Exception::IllegalFunction)),
+            Err(_) => Some(Err(Exception::IllegalDataValue)),
+        };
+        let Some(reply) = reply else {
+            self.counters.no_response = self.counters.no_response.wrapping_add(1);
+            return;
+        };
+        if broadcast || self.listen_only {
+            return;
+        }
+        let mut w = Writer::new(&mut self.tx);
+        let written = (|| -> Result<(), proto_core::TooSmall> {
+            w.put(&[address])?;
+            match reply {
+                Ok(len) => w.put(out.get(..len).unwrap_or_default())?,
+                Err(code) => w.put(&[function | 0x80, code.code()])?,
+            }
+            let crc = crc16(w.written());
+            w.put(&crc.to_le_bytes())
+        })();
+        match (written, reply) {
+            (Ok(()), Err(_)) => self.counters.exceptions = self.counters.exceptions.wrapping_add(1),
+            (Ok(()), Ok(_)) => self.counters.events = self.counters.events.wrapping_add(1),
+            (Err(_), _) => return,
+        }
+        self.tx_len = w.len();
+    }
+
+    /// FC08 into `out`; `None` when no reply is due.
+    fn diagnostics(
+        &mut self,
+        sub: u16,
+        data: &[u8],
+        out: &mut [u8],
+    ) -> Option<Result<usize, Exception>> {
+        if self.listen_only && sub != 0x01 {
+            return None;
+        }
+        let c = self.counters;
+        let counter = match sub {
+            0x00 | 0x03 => return Some(Ok(fc08(out, sub, data))),
+            0x01 => {
+                self.listen_only = false;
+                return Some(Ok(fc08(out, sub, data)));
+            }
+            0x04 => {
+                self.listen_only = true;
+                return None;
+            }
+            0x0A => {
+                self.counters = Counters::default();
+                return Some(Ok(fc08(out, sub, data)));
+            }
+            0x14 => {
+                self.counters.overruns = 0;
+                return Some(Ok(fc08(out, sub, data)));
+            }
+            0x02 | 0x10 | 0x11 => 0,
+            0x0B => c.bus_messages,
+            0x0C => c.bus_errors,
+            0x0D => c.exceptions,
+            0x0E => c.server_messages,
+            0x0F => c.no_response,
+            0x12 => c.overruns,
+            _ => return Some(Err(Exception::IllegalFunction)),
+        };
+        Some(Ok(fc08(out, sub, &counter.to_be_bytes())))
+    }
+
+    /// Carries out a request; writes the response PDU into `out`.
+    fn execute(&mut self, r: &Request<'_>, out: &mut [u8]) -> Result<usize, Exception> {
+        let h = &mut self.handler;
+        let mut regs = [0u16; 125];
+        let mut bits = [false; 2000];
+        let mut bytes = [0u8; 250];
+        let response = match *r {
+            Request::ReadCoils { start, quantity }
+            | Request::ReadDiscreteInputs { start, quantity } => {
+                let q = usize::from(quantity);
+                let slots = bits.get_mut(..q).ok_or(Exception::IllegalDataValue)?;
+                if matches!(r, Request::ReadCoils { .. }) {
+                    h.read_coils(start, slots)?;
+                } else {
+                    h.read_discrete_inputs(start, slots)?;
+                }
+                let n = q.div_ceil(8);
+                for (i, &b) in slots.iter().enumerate() {
+                    if let Some(byte) = bytes.get_mut(i / 8) {
+                        *byte |= u8::from(b) << (i % 8);
+                    }
+                }
+                let packed = Bits::new(bytes.get(..n).unwrap_or_default(), quantity);
+                return encode(
+                    out,
+                    &if matches!(r, Request::ReadCoils { .. }) {
+                        Response::ReadCoils(packed)
+                    } else {
+                        Response::ReadDiscreteInputs(packed)
+                    },
+                );
+            }
+            Request::ReadHoldingRegisters { start, quantity }
+            | Request::ReadInputRegisters { start, quantity } => {
+                let slots = regs
+                    .get_mut(..usize::from(quantity))
+                    .ok_or(Exception::IllegalDataValue)?;
+                if matches!(r, Request::ReadHoldingRegisters { .. }) {
+                    h.read_holding_registers(start, slots)?;
+                } else {
+                    h.read_input_registers(start, slots)?;
+                }
+                let n = pack(slots, &mut bytes);
+                let w = Words::new(bytes.get(..n).unwrap_or_default());
+                return encode(
+                    out,
+                    &if matches!(r, Request::ReadHoldingRegisters { .. }) {
+                        Response::ReadHoldingRegisters(w)
+                    } else {
+                        Response::ReadInputRegisters(w)
+                    },
+                );
+            }
+            Request::WriteSingleCoil { address, value } => {
+                h.write_coils(address, Bits::new(&[u8::from(value)], 1))?;
+                Response::WriteSingleCoil { address, value }
+            }
+            Request::WriteSingleRegister { address, value } => {
+                h.write_registers(address, Words::new(&value.to_be_bytes()))?;
+                Response::WriteSingleRegister { address, value }
+            }
+            Request::WriteMultipleCoils { start, coils } => {
+                h.write_coils(start, coils)?;
+                Response::WriteMultipleCoils {
+                    start,
+                    quantity: coils.len(),
+                }
+            }
+            Request::WriteMultipleRegisters { start, values } => {
+                h.write_registers(start, values)?;
+                Response::WriteMultipleRegisters {
+                    start,
+                    quantity: values.len() as u16,
+                }
+            }
+            Request::MaskWriteRegister {
+                address,
+                and_mask,
+                or_mask,
+            } => {
+                let mut cur = [0u16; 1];
+                h.read_holding_registers(address, &mut cur)?;
+                let [current] = cur;
+                let v = (current & and_mask) | (or_mask & !and_mask);
+                h.write_registers(address, Words::new(&v.to_be_bytes()))?;
+                Response::MaskWriteRegister {
+                    address,
+                    and_mask,
+                    or_mask,
+                }
+            }
+            Request::ReadWriteMultipleRegisters {
+                read_start,
+                read_quantity,
+                write_start,
+                values,
+            } => {
+                // The write is done before the read (AP §6.17).
+                h.write_registers(write_start, values)?;
+                let slots = regs
+                    .get_mut(..usize::from(read_quantity))
+                    .ok_or(Exception::IllegalDataValue)?;
+                h.read_holding_registers(read_start, slots)?;
+                let n = pack(slots, &mut bytes);
+                return encode(
+                    out,
+                    &Response::ReadWriteMultipleRegisters(Words::new(
+                        bytes.get(..n).unwrap_or_default(),
+                    )),
+                );
+            }
+            Request::ReadExceptionStatus => {
+                Response::ReadExceptionStatus(h.read_exception_status()?)
+            }
+            Request::GetCommEventCounter => Response::GetCommEventCounter {
+                status: 0,
+                count: self.counters.events,
+            },
+            Request::GetCommEventLog => Response::GetCommEventLog {
+                status: 0,
+                event_count: self.counters.events,
+                message_count: self.counters.bus_messages,
+                events: &[],
+            },
+            Request::ReportServerId => {
+                let n = h.report_server_id(&mut bytes)?;
+                return encode(
+                    out,
+                    &Response::ReportServerId(bytes.get(..n).unwrap_or_default()),
+                );
+            }
+            Request::ReadFifoQueue { pointer } => {
+                let mut q = [0u16; 31];
+                let n = h.read_fifo_queue(pointer, &mut q)?.min(31);
+                let m = pack(q.get(..n).unwrap_or_default(), &mut bytes);
+                return encode(
+                    out,
+                    &Response::ReadFifoQueue(Words::new(bytes.get(..m).unwrap_or_default())),
+                );
+            }
+            Request::ReadDeviceId { read_code, object } => {
+                return self.device_id(read_code, object, out);
+            }
+            Request::Custom { function, data } => {
+                let mut w = Writer::new(out);
+                w.put(&[function])
+                    .map_err(|_| Exception::ServerDeviceFailure)?;
+                let mut body = [0u8; 252];
+                let n = h.custom(function, data, &mut body)?;
+                w.put(body.get(..n).unwrap_or_default())
+                    .map_err(|_| Exception::ServerDeviceFailure)?;
+                return Ok(w.len());
+            }
+            Request::ReadFileRecord { .. }
+            | Request::WriteFileRecord { .. }
+            | Request::Diagnostics { .. } => {
+                return Err(Exception::IllegalFunction);
+            }
+        };
+        encode(out, &response)
+    }
+
+    /// FC2B/0E: basic (0–2), regular (0–6), extended (0–255) stream, or one object.
+    fn device_id(&mut self, read_code: u8, object: u8, out: &mut [u8]) -> Result<usize, Exception> {
+        let last = match read_code {
+            1 => 2,
+            2 => 6,
+            _ => 255,
+        };
+        let mut list = [0u8; 240];
+        let mut used = 0;
+        let mut count = 0u8;
+        let mut more = false;
+        let mut next = 0u8;
+        if read_code == 4 {
+            let v = self
+                .handler
+                .device_id_object(object)
+                .ok_or(Exception::IllegalDataAddress)?;
+            used = put_object(&mut list, 0, object, v).ok_or(Exception::ServerDeviceFailure)?;
+            count = 1;
+        } else {
+            // Stream access: an unknown start restarts at object 0.
+            let first = if self.handler.device_id_object(object).is_some() && object <= last {
+                object
+            } else {
+                0
+            };
+            for id in first..=last {
+                let Some(v) = self.handler.device_id_object(id) else {
+                    continue;
+                };
+                match put_object(&mut list, used, id, v) {
+                    Some(n) => {
+                        used = n;
+                        count += 1;
+                    }
+                    None => {
+                        more = true;
+                        next = id;
+                        break;
+                    }
+                }
+            }
+        }
+        let conformity = 0x83;
+        let id = crate::DeviceId::new(
+            read_code,
+            conformity,
+            more,
+            next,
+            list.get(..used).unwrap_or_default(),
+            count,
+        );
+        encode(out, &Response::ReadDeviceId(id))
+    }
+}
+
+fn put_object(list: &mut [u8], at: usize, id: u8, value: &[u8]) -> Option<usize> {
+    let len = u8::try_from(value.len()).ok()?;
+    let end = at + 2 + value.len();
+    let slot = list.get_mut(at..end)?;
+    let (head, body) = slot.split_at_mut(2);
+    head.copy_from_slice(&[id, len]);
+    body.copy_from_slice(value);
+    Some(end)
+}
+
+fn pack(regs: &[u16], out: &mut [u8]) -> usize {
+    let mut n = 0;
+    for (r, dst) in regs.iter().zip(out.chunks_exact_mut(2)) {
+        dst.copy_from_slice(&r.to_be_bytes());
+        n += 2;
+    }
+    n
+}
+
+fn encode(out: &mut [u8], r: &Response<'_>) -> Result<usize, Exception> {
+    let mut w = Writer::new(out);
+    r.encode(&mut w)
+        .map_err(|_| Exception::ServerDeviceFailure)?;
+    Ok(w.len())
+}
+
+fn fc08(out: &mut [u8], sub: u16, data: &[u8]) -> usize {
+    let mut w = Writer::new(out);
+    let _ = w.put(&[0x08]);
+    let _ = w.put(&sub.to_be_bytes());
+    let _ = w.put(data);
+    w.len()
+}
