@@ -10,6 +10,13 @@ step "toolchain: rustfmt, clippy, thumbv7em-none-eabihf"
 rustup component add rustfmt clippy
 rustup target add thumbv7em-none-eabihf
 
+step "Debian peers: mbpoll (libmodbus master)"
+if ! command -v mbpoll >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq mbpoll
+fi
+
 step "python peers into .venv (interop/requirements.txt)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv

@@ -4,5 +4,7 @@
 pub mod axpert_sim;
 pub mod bms_sim;
 pub mod enc_sim;
+pub mod modbus_json;
+pub mod modbus_sim;
 pub mod output;
 pub mod serve;

@@ -3,6 +3,7 @@
 //! - [`blocking`]: the driver loop, over any [`embedded_io::Read`] +
 //!   [`embedded_io::Write`] and any protocol's client state machine.
 //! - [`enc`]: the same for ENC drives.
+//! - [`modbus`]: the same for Modbus RTU.
 //! - [`axpert`]: a blocking driver that runs Axpert transactions over any
 //!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
@@ -27,6 +28,7 @@ pub mod blocking;
 pub mod enc;
 #[cfg(feature = "std")]
 pub mod hidraw;
+pub mod modbus;
 #[cfg(feature = "std")]
 pub mod serial;
 pub mod slcan;

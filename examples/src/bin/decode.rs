@@ -29,6 +29,15 @@ enum Protocol {
         #[arg(required = true)]
         hex: Vec<String>,
     },
+    /// Modbus RTU: a request ADU, or with --request a response ADU.
+    Modbus {
+        /// The request the response answers (hex), to type its data.
+        #[arg(long)]
+        request: Option<String>,
+        /// The ADU in hex, spaces allowed.
+        #[arg(required = true)]
+        hex: Vec<String>,
+    },
     /// Battery BMS CAN: one frame's data, typed by its identifier.
     BmsCan {
         /// The CAN identifier, hex (`0x356`) or decimal.
@@ -76,6 +85,26 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 fn main() {
     match Args::parse().protocol {
+        Protocol::Modbus { request, hex } => {
+            let adu = parse_hex(&hex).unwrap_or_else(|e| fail(e));
+            match request {
+                None => {
+                    let (a, r) = modbus_rtu_lite::decode_request(&adu).unwrap_or_else(|e| fail(e));
+                    println!("{}", json(&examples::modbus_json::request(a, &r)));
+                }
+                Some(req) => {
+                    let req_bytes =
+                        parse_hex(&[req]).unwrap_or_else(|e| fail(format!("--request: {e}")));
+                    let (_, rq) = modbus_rtu_lite::decode_request(&req_bytes)
+                        .unwrap_or_else(|e| fail(format!("--request: {e}")));
+                    let (a, r) = modbus_rtu_lite::decode_response(&adu).unwrap_or_else(|e| fail(e));
+                    println!(
+                        "{}",
+                        json(&examples::modbus_json::response(a, &r, Some(&rq)))
+                    );
+                }
+            }
+        }
         Protocol::BmsCan { id, hex } => {
             let parsed = match id.strip_prefix("0x").or_else(|| id.strip_prefix("0X")) {
                 Some(h) => u16::from_str_radix(h, 16),

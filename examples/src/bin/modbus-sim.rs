@@ -1,0 +1,68 @@
+//! Simulated VM1000-style drives on Modbus RTU, on a serial device or a
+//! new pseudo-terminal (see `examples::modbus_sim` for the register map).
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use clap::Parser;
+use examples::modbus_sim::{Bus, serve};
+use modbus_rtu_lite::{Line, Mode, Parity};
+use transports::serial::{Pty, Serial, Settings};
+
+#[derive(Parser)]
+#[command(version, about = "Simulated VM1000-style drives on Modbus RTU")]
+struct Args {
+    /// Serial device or pseudo-terminal to serve on (default: a new pseudo-terminal).
+    #[arg(long)]
+    port: Option<String>,
+    /// Baud rate.
+    #[arg(long, default_value_t = 9600)]
+    baud: u32,
+    /// Unit addresses, one drive each (repeat the option).
+    #[arg(long = "unit", default_values_t = [1u8])]
+    units: Vec<u8>,
+    /// Frame by t1.5/t3.5 instead of predicted length (real RS485 ports only).
+    #[arg(long)]
+    timing: bool,
+}
+
+fn main() {
+    let a = Args::parse();
+    let line = Line::new(a.baud, Parity::Even, 1);
+    let mode = if a.timing {
+        Mode::Timing
+    } else {
+        Mode::Length {
+            silence: Duration::from_millis(50),
+        }
+    };
+    let mut bus = Bus::new(&a.units, line, mode);
+    let result = match a.port {
+        Some(path) => {
+            let settings = Settings {
+                baud: a.baud,
+                parity: serialport::Parity::Even,
+                ..Settings::default()
+            };
+            let mut port = Serial::open(&path, settings).unwrap_or_else(|e| {
+                eprintln!("modbus-sim: {path}: {e}");
+                std::process::exit(1)
+            });
+            println!("serving units {:?} on {path}", a.units);
+            serve(&mut bus, &mut port, || false)
+        }
+        None => {
+            let mut pty = Pty::new().unwrap_or_else(|e| {
+                eprintln!("modbus-sim: cannot create a pseudo-terminal: {e}");
+                std::process::exit(1)
+            });
+            println!("{}", pty.path());
+            let _ = std::io::stdout().flush();
+            serve(&mut bus, pty.master(), || false)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("modbus-sim: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,254 @@
+//! A Modbus RTU master for the command line.
+//!
+//! ```text
+//! modbus --port /dev/ttyUSB0 --baud 9600 --parity even --unit 1 read-holding 0x2000 4
+//! modbus --port /dev/ttyUSB0 --unit 1 write-register 0x2001 4000
+//! modbus --port /dev/ttyUSB0 --unit 0 write-register 0x2000 5     (broadcast: no reply)
+//! modbus --port /dev/ttyUSB0 write-coils 0 1,0,1
+//! modbus --port /dev/ttyUSB0 read-device-id
+//! modbus --port /dev/ttyUSB0 scan
+//! ```
+
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use examples::modbus_json;
+use modbus_rtu_lite::{Bits, Line, Mode, Request, Response, Words};
+use transports::{
+    StdClock,
+    modbus::Driver,
+    serial::{Serial, Settings},
+};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ParityArg {
+    None,
+    Even,
+    Odd,
+}
+
+#[derive(Parser)]
+#[command(version, about = "Modbus RTU master")]
+struct Args {
+    /// Serial port (RS485 adapter) or pseudo-terminal.
+    #[arg(long)]
+    port: String,
+    /// Baud rate.
+    #[arg(long, default_value_t = 9600)]
+    baud: u32,
+    /// Parity (the spec's default is even).
+    #[arg(long, value_enum, default_value = "even")]
+    parity: ParityArg,
+    /// Stop bits.
+    #[arg(long, default_value_t = 1)]
+    stop_bits: u8,
+    /// Unit (slave) address; 0 broadcasts a write.
+    #[arg(long, default_value_t = 1)]
+    unit: u8,
+    /// Response time-out, ms.
+    #[arg(long, default_value_t = 1000)]
+    timeout_ms: u64,
+    /// Frame replies by t1.5/t3.5 instead of predicted length (only on
+    /// ports that deliver bytes as they arrive).
+    #[arg(long)]
+    timing: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// FC01.
+    ReadCoils { address: String, count: u16 },
+    /// FC02.
+    ReadDiscrete { address: String, count: u16 },
+    /// FC03.
+    ReadHolding { address: String, count: u16 },
+    /// FC04.
+    ReadInput { address: String, count: u16 },
+    /// FC05: on or off.
+    WriteCoil { address: String, value: String },
+    /// FC06.
+    WriteRegister { address: String, value: String },
+    /// FC0F: comma-separated 0/1.
+    WriteCoils { address: String, values: String },
+    /// FC10: comma-separated values.
+    WriteRegisters { address: String, values: String },
+    /// FC2B/0E: basic device identification.
+    ReadDeviceId,
+    /// FC11.
+    ReportServerId,
+    /// Which unit addresses answer (FC2B/0E, then FC03 at 0).
+    Scan {
+        #[arg(long, default_value_t = 1)]
+        from: u8,
+        #[arg(long, default_value_t = 247)]
+        to: u8,
+    },
+}
+
+fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
+    eprintln!("modbus: {msg}");
+    std::process::exit(code);
+}
+
+fn number(t: &str) -> u16 {
+    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(h) => u16::from_str_radix(h, 16),
+        None => t.parse(),
+    };
+    r.unwrap_or_else(|_| fail(2, format!("{t}: not a 16-bit number")))
+}
+
+fn main() {
+    let a = Args::parse();
+    let (parity, sp) = match a.parity {
+        ParityArg::None => (modbus_rtu_lite::Parity::None, serialport::Parity::None),
+        ParityArg::Even => (modbus_rtu_lite::Parity::Even, serialport::Parity::Even),
+        ParityArg::Odd => (modbus_rtu_lite::Parity::Odd, serialport::Parity::Odd),
+    };
+    let line = Line::new(a.baud, parity, a.stop_bits);
+    let stop_bits = if a.stop_bits == 2 {
+        serialport::StopBits::Two
+    } else {
+        serialport::StopBits::One
+    };
+    let settings = Settings {
+        baud: a.baud,
+        parity: sp,
+        stop_bits,
+        ..Settings::default()
+    };
+    let port =
+        Serial::open(&a.port, settings).unwrap_or_else(|e| fail(1, format!("{}: {e}", a.port)));
+    let mode = if a.timing {
+        Mode::Timing
+    } else {
+        Mode::Length {
+            silence: Duration::from_millis(50).max(line.t35()),
+        }
+    };
+    // A scan asks many addresses: a short time-out each.
+    let scanning = matches!(a.action, Action::Scan { .. });
+    let timeout = Duration::from_millis(if scanning {
+        200.min(a.timeout_ms)
+    } else {
+        a.timeout_ms
+    });
+    let mut d = Driver::new(
+        port,
+        StdClock::new(),
+        line,
+        mode,
+        timeout,
+        Duration::from_millis(200),
+    );
+
+    if let Action::Scan { from, to } = a.action {
+        let mut found = Vec::new();
+        let quick = &mut d;
+        for unit in from..=to {
+            let probe = Request::ReadDeviceId {
+                read_code: 1,
+                object: 0,
+            };
+            if let Ok(Some(_)) = quick.transact(unit, &probe) {
+                found.push(unit);
+                continue;
+            }
+            let probe = Request::ReadHoldingRegisters {
+                start: 0,
+                quantity: 1,
+            };
+            if let Ok(Some(_)) = quick.transact(unit, &probe) {
+                found.push(unit);
+            }
+        }
+        if a.json {
+            println!("{}", serde_json::json!({ "responding": found }));
+        } else {
+            println!("responding units: {found:?}");
+        }
+        return;
+    }
+
+    let mut bits_buf = [0u8; 246];
+    let mut words_buf = [0u8; 246];
+    let request = match &a.action {
+        Action::ReadCoils { address, count } => Request::ReadCoils {
+            start: number(address),
+            quantity: *count,
+        },
+        Action::ReadDiscrete { address, count } => Request::ReadDiscreteInputs {
+            start: number(address),
+            quantity: *count,
+        },
+        Action::ReadHolding { address, count } => Request::ReadHoldingRegisters {
+            start: number(address),
+            quantity: *count,
+        },
+        Action::ReadInput { address, count } => Request::ReadInputRegisters {
+            start: number(address),
+            quantity: *count,
+        },
+        Action::WriteCoil { address, value } => Request::WriteSingleCoil {
+            address: number(address),
+            value: matches!(value.as_str(), "on" | "1" | "true"),
+        },
+        Action::WriteRegister { address, value } => Request::WriteSingleRegister {
+            address: number(address),
+            value: number(value),
+        },
+        Action::WriteCoils { address, values } => {
+            let vs: Vec<bool> = values.split(',').map(|v| v.trim() == "1").collect();
+            for (i, v) in vs.iter().enumerate() {
+                if let Some(b) = bits_buf.get_mut(i / 8) {
+                    *b |= u8::from(*v) << (i % 8);
+                }
+            }
+            let n = vs.len().div_ceil(8).min(246);
+            Request::WriteMultipleCoils {
+                start: number(address),
+                coils: Bits::new(&bits_buf[..n], vs.len() as u16),
+            }
+        }
+        Action::WriteRegisters { address, values } => {
+            let vs: Vec<u16> = values.split(',').map(|v| number(v.trim())).collect();
+            for (i, v) in vs.iter().enumerate().take(123) {
+                words_buf[2 * i..2 * i + 2].copy_from_slice(&v.to_be_bytes());
+            }
+            Request::WriteMultipleRegisters {
+                start: number(address),
+                values: Words::new(&words_buf[..2 * vs.len().min(123)]),
+            }
+        }
+        Action::ReadDeviceId => Request::ReadDeviceId {
+            read_code: 1,
+            object: 0,
+        },
+        Action::ReportServerId => Request::ReportServerId,
+        Action::Scan { .. } => return,
+    };
+    let reply = match d.transact(a.unit, &request) {
+        Ok(r) => r,
+        Err(transports::Error::Protocol(e)) => fail(2, e),
+        Err(e) => fail(1, e),
+    };
+    let Some(reply) = reply else {
+        println!("broadcast sent (no reply)");
+        return;
+    };
+    let response = reply.response();
+    let v = modbus_json::response(a.unit, &response, Some(&request));
+    if a.json {
+        println!("{v}");
+    } else {
+        println!("{}", examples::output::table(&v["response"]));
+    }
+    if let Response::Exception { code, .. } = response {
+        fail(3, format!("exception {:02X} ({code:?})", code.code()));
+    }
+}

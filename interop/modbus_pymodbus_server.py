@@ -1,0 +1,23 @@
+"""pymodbus as the server on PORT: units 1 and 17 (notes §6.2): holding
+register n holds n, input registers 0x1234, discrete inputs alternate."""
+import logging
+import sys
+import warnings
+
+warnings.simplefilter("ignore")
+logging.disable(logging.WARNING)
+
+from pymodbus import FramerType
+from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext
+from pymodbus.datastore import ModbusSequentialDataBlock as Block
+from pymodbus.server import StartSerialServer
+
+
+def device():
+    return ModbusDeviceContext(co=Block(1, [False] * 2000), di=Block(1, [True, False] * 1000),
+                               hr=Block(1, list(range(1000))), ir=Block(1, [0x1234] * 1000))
+
+
+ctx = ModbusServerContext(devices={1: device(), 17: device()}, single=False)
+StartSerialServer(context=ctx, framer=FramerType.RTU, port=sys.argv[1], baudrate=9600,
+                  parity="N", broadcast_enable=True)
