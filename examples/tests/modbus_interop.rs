@@ -325,3 +325,240 @@ fn mbpoll_against_our_drives() {
         );
     assert!(all.contains("Illegal data address"), "{all}");
 }
+
+#[test]
+fn minimalmodbus_against_our_drive() {
+    let Some(py) = python() else { return };
+    let ok = Command::new(&py)
+        .args(["-c", "import minimalmodbus"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok || std::env::var_os("REQUIRE_INTEROP").is_none(),
+        "minimalmodbus missing from .venv"
+    );
+    if !ok {
+        eprintln!("skipped: minimalmodbus not installed");
+        return;
+    }
+    let sim = common::Spawned::start_with(env!("CARGO_BIN_EXE_modbus-sim"), &["--unit", "1"]);
+    let out = Command::new(&py)
+        .arg(root().join("interop/modbus_minimalmodbus.py"))
+        .arg(&sim.path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["regs"], serde_json::json!([6, 5000]));
+    assert_eq!(v["input"][0], 3);
+    assert_eq!(v["after_write"], 2500);
+    assert_eq!(
+        v["bits"],
+        serde_json::json!([1, 0, 0]),
+        "FC02: running after the FC10 run command"
+    );
+    assert_eq!(v["coils"], serde_json::json!([0, 0, 1]));
+    assert!(
+        v["exception"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("illegal data address"),
+        "{v}"
+    );
+}
+
+/// Builds the libmodbus slave with the system's gcc and libmodbus.
+fn libmodbus_slave() -> Option<PathBuf> {
+    let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("libmodbus_slave");
+    let flags = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "libmodbus"])
+        .output();
+    let built = flags.as_ref().is_ok_and(|f| f.status.success()) && {
+        let f = String::from_utf8_lossy(&flags.as_ref().unwrap().stdout).into_owned();
+        Command::new("gcc")
+            .arg(root().join("interop/libmodbus_slave.c"))
+            .arg("-o")
+            .arg(&exe)
+            .args(f.split_whitespace())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    assert!(
+        built || std::env::var_os("REQUIRE_INTEROP").is_none(),
+        "could not build the libmodbus slave"
+    );
+    if !built {
+        eprintln!("skipped: libmodbus-dev not installed (the README's test command installs it)");
+        return None;
+    }
+    Some(exe)
+}
+
+#[test]
+fn our_client_against_a_libmodbus_slave() {
+    let Some(exe) = libmodbus_slave() else { return };
+    let mut pty = Pty::new().unwrap();
+    let mut child = Command::new(&exe)
+        .arg(pty.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready");
+    let _slave = Server(child);
+    let mode = Mode::Length {
+        silence: Duration::from_millis(50),
+    };
+    let line = Line::new(9600, Parity::None, 1);
+    let mut d = Driver::new(
+        pty.master(),
+        StdClock::new(),
+        line,
+        mode,
+        Duration::from_secs(2),
+        Duration::from_millis(200),
+    );
+    let mut ask = |r: &Request<'_>| d.transact(1, r).unwrap();
+
+    let r = ask(&Request::ReadHoldingRegisters {
+        start: 0,
+        quantity: 10,
+    })
+    .unwrap();
+    assert_eq!(
+        r.bytes(),
+        &[
+            0x01, 0x03, 0x14, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0xCD,
+            0x51
+        ]
+    );
+    let r = ask(&Request::ReadInputRegisters {
+        start: 0,
+        quantity: 2,
+    })
+    .unwrap();
+    assert!(
+        matches!(r.response(), Response::ReadInputRegisters(w) if w.iter().all(|x| x == 0x1234))
+    );
+    let r = ask(&Request::ReadDiscreteInputs {
+        start: 0,
+        quantity: 3,
+    })
+    .unwrap();
+    assert!(
+        matches!(r.response(), Response::ReadDiscreteInputs(b) if b.get(0) == Some(true) && b.get(1) == Some(false))
+    );
+    let r = ask(&Request::WriteSingleRegister {
+        address: 5,
+        value: 0xBEEF,
+    })
+    .unwrap();
+    assert_eq!(r.bytes(), &[0x01, 0x06, 0x00, 0x05, 0xBE, 0xEF, 0xA9, 0xE7]);
+    let r = ask(&Request::WriteMultipleRegisters {
+        start: 10,
+        values: Words::new(&[0, 1, 0, 2, 0, 3]),
+    })
+    .unwrap();
+    assert_eq!(r.bytes(), &[0x01, 0x10, 0x00, 0x0A, 0x00, 0x03, 0xA0, 0x0A]);
+    let r = ask(&Request::WriteSingleCoil {
+        address: 3,
+        value: true,
+    })
+    .unwrap();
+    assert_eq!(r.bytes(), &[0x01, 0x05, 0x00, 0x03, 0xFF, 0x00, 0x7C, 0x3A]);
+    let r = ask(&Request::WriteMultipleCoils {
+        start: 0,
+        coils: Bits::new(&[0xFF, 0x03], 10),
+    })
+    .unwrap();
+    assert_eq!(r.bytes(), &[0x01, 0x0F, 0x00, 0x00, 0x00, 0x0A, 0xD5, 0xCC]);
+    let r = ask(&Request::ReadCoils {
+        start: 0,
+        quantity: 16,
+    })
+    .unwrap();
+    assert!(matches!(r.response(), Response::ReadCoils(b) if b.bytes() == [0xFF, 0x03]));
+    let r = ask(&Request::MaskWriteRegister {
+        address: 4,
+        and_mask: 0xF2,
+        or_mask: 0x25,
+    })
+    .unwrap();
+    assert!(matches!(
+        r.response(),
+        Response::MaskWriteRegister { address: 4, .. }
+    ));
+    let r = ask(&Request::ReadWriteMultipleRegisters {
+        read_start: 20,
+        read_quantity: 1,
+        write_start: 20,
+        values: Words::new(&[0xAB, 0xCD]),
+    })
+    .unwrap();
+    assert!(
+        matches!(r.response(), Response::ReadWriteMultipleRegisters(w) if w.get(0) == Some(0xABCD))
+    );
+    let r = ask(&Request::ReportServerId).unwrap();
+    assert!(
+        matches!(r.response(), Response::ReportServerId(d) if d.starts_with(&[0xB4, 0xFF]) && d.ends_with(b"LMB3.1.6"))
+    );
+    // Exceptions: libmodbus 3.1.6 answers these (the notes' vectors).
+    let r = ask(&Request::ReadHoldingRegisters {
+        start: 5000,
+        quantity: 1,
+    })
+    .unwrap();
+    assert_eq!(
+        r.response(),
+        Response::Exception {
+            function: 3,
+            code: Exception::IllegalDataAddress
+        }
+    );
+    let r = ask(&Request::ReadHoldingRegisters {
+        start: 0,
+        quantity: 125,
+    })
+    .unwrap();
+    assert_eq!(
+        r.response(),
+        Response::Exception {
+            function: 3,
+            code: Exception::IllegalDataAddress
+        }
+    );
+    // Broadcast: libmodbus carries it out without replying; we do not wait.
+    assert!(
+        d.transact(
+            0,
+            &Request::WriteSingleRegister {
+                address: 7,
+                value: 42
+            }
+        )
+        .unwrap()
+        .is_none()
+    );
+    let r = d
+        .transact(
+            1,
+            &Request::ReadHoldingRegisters {
+                start: 7,
+                quantity: 1,
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert!(matches!(r.response(), Response::ReadHoldingRegisters(w) if w.get(0) == Some(42)));
+}
