@@ -9,11 +9,15 @@ use axpert_proto::{BatterySystem, Command, Decimal, Inquiry, Response};
 use bms_can::{Battery, KeepAlive, Message, Profile};
 use clap::Parser;
 use enc_ascii::{Address, Control, Frequency, Radix, Reading, Request, Value};
-use examples::{axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive};
+use examples::{axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive, modbus_sim::Bus};
+use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::{
     StdClock, enc,
     serial::{Pty, Serial, Settings},
 };
+
+/// The Modbus drive's line: 9600 8E1, the VM1000 default.
+const MODBUS_BAUD: u32 = 9600;
 
 #[derive(Parser)]
 #[command(version, about = "Poll simulated devices over pseudo-terminals")]
@@ -72,15 +76,34 @@ fn start_battery(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandl
     Ok((path, t))
 }
 
+/// Starts the simulated VM1000-style Modbus drive (unit 1) on a new pseudo-terminal.
+fn start_modbus_drive(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
+    let mut pty = Pty::new()?;
+    let path = pty.path().to_string();
+    let stop = stop.clone();
+    let t = std::thread::spawn(move || {
+        let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
+        let mode = Mode::Length {
+            silence: Duration::from_millis(50),
+        };
+        let mut bus = Bus::new(&[1], line, mode);
+        let done = || stop.load(Ordering::Relaxed);
+        let _ = examples::modbus_sim::serve(&mut bus, pty.master(), done);
+    });
+    Ok((path, t))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let stop = Arc::new(AtomicBool::new(false));
     let (inverter_path, inverter_sim) = start_inverter(&stop)?;
     let (drive_path, drive_sim) = start_drive(&stop)?;
     let (battery_path, battery_sim) = start_battery(&stop)?;
+    let (modbus_path, modbus_sim) = start_modbus_drive(&stop)?;
     println!("simulated Axpert inverter on {inverter_path}");
     println!("simulated ENC drive (address 1) on {drive_path}");
     println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
+    println!("simulated VM1000 drive (Modbus RTU unit 1, 9600 8E1) on {modbus_path}");
 
     let settings = Settings {
         baud: args.baud,
@@ -134,6 +157,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(f) => println!("drive: {f} Hz unexpectedly accepted"),
     }
 
+    // The Modbus drive: set point 0x2001 (0.01 Hz), command 0x2000 (5 run).
+    let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
+    let mut vm = transports::modbus::Driver::new(
+        Serial::open(
+            &modbus_path,
+            Settings {
+                baud: MODBUS_BAUD,
+                parity: serialport::Parity::Even,
+                ..Settings::default()
+            },
+        )?,
+        StdClock::new(),
+        line,
+        Mode::Length {
+            silence: Duration::from_millis(50),
+        },
+        Duration::from_millis(500),
+        Duration::from_millis(100),
+    );
+    let write =
+        |address: u16, value: u16| modbus_rtu_lite::Request::WriteSingleRegister { address, value };
+    for (what, request) in [
+        ("set point 25.00 Hz", write(0x2001, 2500)),
+        ("set point 60.00 Hz", write(0x2001, 6000)),
+        ("run", write(0x2000, 5)),
+    ] {
+        let reply = vm.transact(1, &request)?.ok_or("no reply")?;
+        println!("modbus drive: {what} -> {:?}", reply.response());
+    }
+
     // The battery, over SLCAN: we act as the inverter and send the keep-alive.
     let mut can = transports::slcan::Slcan::new(Serial::open(
         &battery_path,
@@ -147,7 +200,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut keepalive = KeepAlive::new(Duration::ZERO);
 
     println!(
-        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}  {:>6}  {:>6}  {:>5}",
+        "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>4}",
         "t/s",
         "mode",
         "grid/V",
@@ -160,7 +213,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "drive/A",
         "BMS/V",
         "BMS/A",
-        "BMS%"
+        "BMS%",
+        "VM/Hz",
+        "VM/A"
     );
     let f = |d: Decimal| d.to_f32().unwrap_or(f32::NAN);
     let start = Instant::now();
@@ -181,6 +236,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         };
         let (hz, drive_amps) = (read(Reading::RunFrequency)?, read(Reading::OutputCurrent)?);
+        // Output frequency (0.01 Hz) and current (0.1 A) of the Modbus drive.
+        let (vm_hz, vm_amps) = match vm.transact(
+            1,
+            &modbus_rtu_lite::Request::ReadHoldingRegisters {
+                start: 0x2101,
+                quantity: 3,
+            },
+        )? {
+            Some(reply) => match reply.response() {
+                modbus_rtu_lite::Response::ReadHoldingRegisters(w) => (
+                    w.get(0).map_or(f32::NAN, |v| f32::from(v) / 100.0),
+                    w.get(2).map_or(f32::NAN, |v| f32::from(v) / 10.0),
+                ),
+                _ => (f32::NAN, f32::NAN),
+            },
+            None => (f32::NAN, f32::NAN),
+        };
         // Everything the battery sent since the last row.
         let now = start.elapsed();
         if let Some(f) = keepalive.poll_transmit(now).and_then(|f| f.to_can()) {
@@ -197,7 +269,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
         let bsoc = snap.soc.map_or(f32::NAN, |s| f32::from(s.value.soc));
         println!(
-            "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}  {:>6.2}  {:>+6.1}  {:>5.0}",
+            "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}  {:>6.2}  {:>+6.1}  {:>5.0}  {:>5.2}  {:>4.1}",
             start.elapsed().as_secs_f32(),
             &mode[..mode.len().min(4)],
             f(s.grid_voltage),
@@ -211,6 +283,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bv,
             ba,
             bsoc,
+            vm_hz,
+            vm_amps,
         );
         std::thread::sleep(Duration::from_millis(700));
     }
@@ -218,5 +292,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = inverter_sim.join();
     let _ = drive_sim.join();
     let _ = battery_sim.join();
+    let _ = modbus_sim.join();
     Ok(())
 }
