@@ -1,5 +1,6 @@
-"""pymodbus as the server on PORT: units 1 and 17 (notes §6.2): holding
-register n holds n, input registers 0x1234, discrete inputs alternate."""
+"""pymodbus as the server on PORT, or with RTU framing on TCP port N when
+given tcp:N: units 1 and 17 (notes §6.2): holding register n holds n,
+input registers 0x1234, discrete inputs alternate."""
 import logging
 import sys
 import warnings
@@ -10,7 +11,7 @@ logging.disable(logging.WARNING)
 from pymodbus import FramerType
 from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext
 from pymodbus.datastore import ModbusSequentialDataBlock as Block
-from pymodbus.server import StartSerialServer
+from pymodbus.server import StartSerialServer, StartTcpServer
 
 
 def device():
@@ -19,5 +20,9 @@ def device():
 
 
 ctx = ModbusServerContext(devices={1: device(), 17: device()}, single=False)
+if sys.argv[1].startswith("tcp:"):
+    StartTcpServer(context=ctx, framer=FramerType.RTU,
+                   address=("127.0.0.1", int(sys.argv[1][4:])), broadcast_enable=True)
+    sys.exit(0)
 StartSerialServer(context=ctx, framer=FramerType.RTU, port=sys.argv[1], baudrate=9600,
                   parity="N", broadcast_enable=True)

@@ -20,28 +20,10 @@ use transports::{
 
 mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::root;
 
 fn python() -> Option<PathBuf> {
-    let p = root().join(".venv/bin/python");
-    let ok = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import cantools, can, serial"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if ok {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("REQUIRE_INTEROP").is_none(),
-        "REQUIRE_INTEROP is set but cantools/python-can are missing from .venv"
-    );
-    eprintln!(
-        "skipped: cantools / python-can not installed in .venv (the README's test command installs them)"
-    );
-    None
+    common::venv_python("cantools, can, serial")
 }
 
 fn run_py(py: &PathBuf, args: &[&str], stdin: &str) -> String {

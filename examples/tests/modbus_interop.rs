@@ -12,26 +12,10 @@ use transports::{StdClock, modbus::Driver, serial::Pty};
 
 mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::root;
 
 fn python() -> Option<PathBuf> {
-    let p = root().join(".venv/bin/python");
-    let ok = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import pymodbus"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if ok {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("REQUIRE_INTEROP").is_none(),
-        "REQUIRE_INTEROP is set but pymodbus is missing from .venv"
-    );
-    eprintln!("skipped: pymodbus not installed in .venv (the README's test command installs it)");
-    None
+    common::venv_python("pymodbus")
 }
 
 #[test]
@@ -328,19 +312,9 @@ fn mbpoll_against_our_drives() {
 
 #[test]
 fn minimalmodbus_against_our_drive() {
-    let Some(py) = python() else { return };
-    let ok = Command::new(&py)
-        .args(["-c", "import minimalmodbus"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok || std::env::var_os("REQUIRE_INTEROP").is_none(),
-        "minimalmodbus missing from .venv"
-    );
-    if !ok {
-        eprintln!("skipped: minimalmodbus not installed");
+    let Some(py) = common::venv_python("minimalmodbus") else {
         return;
-    }
+    };
     let sim = common::Spawned::start_with(env!("CARGO_BIN_EXE_modbus-sim"), &["--unit", "1"]);
     let out = Command::new(&py)
         .arg(root().join("interop/modbus_minimalmodbus.py"))

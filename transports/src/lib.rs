@@ -10,6 +10,7 @@
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
 //! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
 //!   sans-IO codec and (std) a driver over a serial port.
+//! - [`tcp`] (std): TCP streams, for serial device servers (RTU over TCP).
 //! - `socketcan` (Linux, feature `socketcan`): Linux CAN interfaces.
 //!
 //! A driver needs the time: it asks a [`Clock`]. On std, [`StdClock`].
@@ -34,6 +35,8 @@ pub mod serial;
 pub mod slcan;
 #[cfg(all(feature = "socketcan", target_os = "linux"))]
 pub mod socketcan;
+#[cfg(feature = "std")]
+pub mod tcp;
 
 use core::time::Duration;
 

@@ -1,5 +1,6 @@
-//! Simulated VM1000-style drives on Modbus RTU, on a serial device or a
-//! new pseudo-terminal (see `examples::modbus_sim` for the register map).
+//! Simulated VM1000-style drives on Modbus RTU, on a serial device, a new
+//! pseudo-terminal, or behind a simulated serial device server (RTU over
+//! TCP; see `examples::modbus_sim` for the register map).
 
 use std::io::Write as _;
 use std::time::Duration;
@@ -8,13 +9,19 @@ use clap::Parser;
 use examples::modbus_sim::{Bus, serve};
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::serial::{Pty, Serial, Settings};
+use transports::tcp::Tcp;
 
 #[derive(Parser)]
 #[command(version, about = "Simulated VM1000-style drives on Modbus RTU")]
 struct Args {
     /// Serial device or pseudo-terminal to serve on (default: a new pseudo-terminal).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tcp")]
     port: Option<String>,
+    /// Act as a serial device server: listen on this TCP address
+    /// (`127.0.0.1:0` picks a free port) and pass RTU frames through;
+    /// one client at a time.
+    #[arg(long)]
+    tcp: Option<String>,
     /// Baud rate.
     #[arg(long, default_value_t = 9600)]
     baud: u32,
@@ -37,6 +44,27 @@ fn main() {
         }
     };
     let mut bus = Bus::new(&a.units, line, mode);
+    if let Some(addr) = &a.tcp {
+        let listener = std::net::TcpListener::bind(addr.as_str()).unwrap_or_else(|e| {
+            eprintln!("modbus-sim: {addr}: {e}");
+            std::process::exit(1)
+        });
+        match listener.local_addr() {
+            Ok(local) => println!("{local}"),
+            Err(e) => eprintln!("modbus-sim: {e}"),
+        }
+        let _ = std::io::stdout().flush();
+        loop {
+            match Tcp::accept(&listener) {
+                // The client closing its connection ends this serve; the
+                // drives keep their state for the next client.
+                Ok(mut client) => {
+                    let _ = serve(&mut bus, &mut client, || false);
+                }
+                Err(e) => eprintln!("modbus-sim: accept: {e}"),
+            }
+        }
+    }
     let result = match a.port {
         Some(path) => {
             let settings = Settings {

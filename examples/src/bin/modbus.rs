@@ -7,6 +7,7 @@
 //! modbus --port /dev/ttyUSB0 write-coils 0 1,0,1
 //! modbus --port /dev/ttyUSB0 read-device-id
 //! modbus --port /dev/ttyUSB0 scan
+//! modbus --tcp 192.168.1.50:4196 --unit 1 read-input 0x2100 5   (RTU over TCP, a serial gateway)
 //! ```
 
 use std::time::Duration;
@@ -18,6 +19,7 @@ use transports::{
     StdClock,
     modbus::Driver,
     serial::{Serial, Settings},
+    tcp::Tcp,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -31,8 +33,11 @@ enum ParityArg {
 #[command(version, about = "Modbus RTU master")]
 struct Args {
     /// Serial port (RS485 adapter) or pseudo-terminal.
+    #[arg(long, required_unless_present = "tcp", conflicts_with = "tcp")]
+    port: Option<String>,
+    /// A serial device server passing RTU frames through TCP (`host:port`).
     #[arg(long)]
-    port: String,
+    tcp: Option<String>,
     /// Baud rate.
     #[arg(long, default_value_t = 9600)]
     baud: u32,
@@ -103,6 +108,15 @@ fn number(t: &str) -> u16 {
     r.unwrap_or_else(|_| fail(2, format!("{t}: not a 16-bit number")))
 }
 
+/// A coil value: on/1/true or off/0/false; anything else is refused.
+fn bit(t: &str) -> bool {
+    match t {
+        "on" | "1" | "true" => true,
+        "off" | "0" | "false" => false,
+        _ => fail(2, format!("{t}: a coil is on or off")),
+    }
+}
+
 fn main() {
     let a = Args::parse();
     let (parity, sp) = match a.parity {
@@ -122,8 +136,6 @@ fn main() {
         stop_bits,
         ..Settings::default()
     };
-    let port =
-        Serial::open(&a.port, settings).unwrap_or_else(|e| fail(1, format!("{}: {e}", a.port)));
     let mode = if a.timing {
         Mode::Timing
     } else {
@@ -138,15 +150,35 @@ fn main() {
     } else {
         a.timeout_ms
     });
-    let mut d = Driver::new(
-        port,
-        StdClock::new(),
-        line,
-        mode,
-        timeout,
-        Duration::from_millis(200),
-    );
+    match (&a.port, &a.tcp) {
+        (_, Some(addr)) => {
+            let io =
+                Tcp::connect(addr.as_str()).unwrap_or_else(|e| fail(1, format!("{addr}: {e}")));
+            run(
+                &a,
+                Driver::new(io, StdClock::new(), line, mode, timeout, TURNAROUND),
+            );
+        }
+        (Some(path), None) => {
+            let io =
+                Serial::open(path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
+            run(
+                &a,
+                Driver::new(io, StdClock::new(), line, mode, timeout, TURNAROUND),
+            );
+        }
+        (None, None) => fail(2, "--port or --tcp is required"),
+    }
+}
 
+/// Waiting time after a broadcast before the next request.
+const TURNAROUND: Duration = Duration::from_millis(200);
+
+fn run<T>(a: &Args, mut d: Driver<T, StdClock>)
+where
+    T: embedded_io::Read + embedded_io::Write,
+    T::Error: std::fmt::Display,
+{
     if let Action::Scan { from, to } = a.action {
         let mut found = Vec::new();
         let quick = &mut d;
@@ -196,14 +228,14 @@ fn main() {
         },
         Action::WriteCoil { address, value } => Request::WriteSingleCoil {
             address: number(address),
-            value: matches!(value.as_str(), "on" | "1" | "true"),
+            value: bit(value),
         },
         Action::WriteRegister { address, value } => Request::WriteSingleRegister {
             address: number(address),
             value: number(value),
         },
         Action::WriteCoils { address, values } => {
-            let vs: Vec<bool> = values.split(',').map(|v| v.trim() == "1").collect();
+            let vs: Vec<bool> = values.split(',').map(|v| bit(v.trim())).collect();
             for (i, v) in vs.iter().enumerate() {
                 if let Some(b) = bits_buf.get_mut(i / 8) {
                     *b |= u8::from(*v) << (i % 8);

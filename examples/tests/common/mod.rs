@@ -41,3 +41,30 @@ impl Drop for Spawned {
         let _ = self.child.wait();
     }
 }
+
+/// The workspace root.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `.venv` Python if it can import `modules` (comma-separated, as in an
+/// `import` statement). Otherwise the test skips with a message, unless
+/// `REQUIRE_INTEROP` is set (the test command sets it), which fails it.
+pub fn venv_python(modules: &str) -> Option<std::path::PathBuf> {
+    let p = root().join(".venv/bin/python");
+    let ok = p.exists()
+        && Command::new(&p)
+            .args(["-c", &format!("import {modules}")])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if ok {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("REQUIRE_INTEROP").is_none(),
+        "REQUIRE_INTEROP is set but {modules} cannot be imported from .venv"
+    );
+    eprintln!("skipped: {modules} not installed in .venv (the README's test command installs it)");
+    None
+}
