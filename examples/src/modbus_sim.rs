@@ -16,7 +16,10 @@
 //! | 0x2104 | read | DC bus voltage, V |
 //!
 //! Holding and input registers are the same map. Coils 0–7 are relay
-//! outputs; discrete inputs 0–7 report bit 0 running, bit 1 at speed.
+//! outputs; discrete inputs 0–7 (and the FC07 exception status) report
+//! bit 0 running, bit 1 at speed. FC18 at pointer 0x2000 reads the last
+//! (up to 31) values written to the command register, oldest first. File 1
+//! (FC14/FC15) is a parameter backup of 100 records.
 
 use std::time::Duration;
 
@@ -32,6 +35,8 @@ pub struct Drive {
     command: u16,
     relays: [bool; 8],
     ident: [u8; 12],
+    history: std::collections::VecDeque<u16>,
+    backup: [u16; 100],
 }
 
 /// Highest set point, 0.01 Hz.
@@ -50,6 +55,8 @@ impl Drive {
             command: 6,
             relays: [false; 8],
             ident,
+            history: std::collections::VecDeque::new(),
+            backup: [0; 100],
         }
     }
 
@@ -127,6 +134,10 @@ impl Handler for Drive {
             match start.wrapping_add(i as u16) {
                 0x2000 => {
                     self.command = v;
+                    if self.history.len() == 31 {
+                        self.history.pop_front();
+                    }
+                    self.history.push_back(v);
                     match v {
                         5 => self.running = true,
                         6 => self.running = false,
@@ -192,6 +203,56 @@ impl Handler for Drive {
         dst[1] = if self.running { 0xFF } else { 0x00 };
         dst[2..].copy_from_slice(id);
         Ok(id.len() + 2)
+    }
+
+    fn read_exception_status(&mut self) -> Result<u8, Exception> {
+        let mut bits = [false; 2];
+        self.read_discrete_inputs(0, &mut bits)?;
+        Ok(u8::from(bits[0]) | u8::from(bits[1]) << 1)
+    }
+
+    fn read_fifo_queue(&mut self, pointer: u16, out: &mut [u16; 31]) -> Result<usize, Exception> {
+        if pointer != 0x2000 {
+            return Err(Exception::IllegalDataAddress);
+        }
+        for (slot, v) in out.iter_mut().zip(&self.history) {
+            *slot = *v;
+        }
+        Ok(self.history.len())
+    }
+
+    fn read_file_record(
+        &mut self,
+        file: u16,
+        record: u16,
+        out: &mut [u16],
+    ) -> Result<(), Exception> {
+        let r = usize::from(record);
+        let src = self
+            .backup
+            .get(r..r + out.len())
+            .filter(|_| file == 1)
+            .ok_or(Exception::IllegalDataAddress)?;
+        out.copy_from_slice(src);
+        Ok(())
+    }
+
+    fn write_file_record(
+        &mut self,
+        file: u16,
+        record: u16,
+        values: Words<'_>,
+    ) -> Result<(), Exception> {
+        let r = usize::from(record);
+        let dst = self
+            .backup
+            .get_mut(r..r + values.len())
+            .filter(|_| file == 1)
+            .ok_or(Exception::IllegalDataAddress)?;
+        for (slot, v) in dst.iter_mut().zip(values.iter()) {
+            *slot = v;
+        }
+        Ok(())
     }
 
     fn device_id_object(&mut self, id: u8) -> Option<&[u8]> {

@@ -20,6 +20,7 @@ extern crate alloc;
 pub mod client;
 mod data;
 mod error;
+pub mod file;
 pub mod frame;
 pub mod framer;
 pub mod length;
@@ -30,6 +31,7 @@ pub mod timing;
 pub use client::{Client, Event, Reply};
 pub use data::{Bits, Exception, Words};
 pub use error::Error;
+pub use file::FileRecord;
 pub use frame::{
     BROADCAST, MAX_ADU, crc16, decode_request, decode_response, encode_request, encode_response,
 };

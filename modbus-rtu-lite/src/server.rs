@@ -14,7 +14,7 @@ use core::time::Duration;
 use proto_core::Writer;
 
 use crate::{
-    BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16,
+    BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
     framer::{Framer, Mode, Side},
 };
 
@@ -56,6 +56,29 @@ pub trait Handler {
     }
     /// FC18: the queue at `pointer` into `out` (at most 31); the count.
     fn read_fifo_queue(&mut self, _pointer: u16, _out: &mut [u16; 31]) -> Result<usize, Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC14: fill `out` (one entry per register) from `record` of `file`.
+    /// Files are 1–0xFFFF and records 0–9999; the server answers 02
+    /// outside that before asking.
+    fn read_file_record(
+        &mut self,
+        _file: u16,
+        _record: u16,
+        _out: &mut [u16],
+    ) -> Result<(), Exception> {
+        Err(Exception::IllegalFunction)
+    }
+    /// FC15: write `values` from `record` of `file`. A request's groups
+    /// come in order, each its own call (after all were checked against
+    /// the spec's ranges); the first refused ends the request, and the
+    /// groups before it stay written.
+    fn write_file_record(
+        &mut self,
+        _file: u16,
+        _record: u16,
+        _values: Words<'_>,
+    ) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
     /// FC2B/0E: the value of identification object `id`, if the device has it.
@@ -217,6 +240,8 @@ impl<H: Handler> Server<H> {
         })();
         match (written, reply) {
             (Ok(()), Err(_)) => self.counters.exceptions = self.counters.exceptions.wrapping_add(1),
+            // FC0B does not count itself (AP §6.9).
+            (Ok(()), Ok(_)) if function == 0x0B => {}
             (Ok(()), Ok(_)) => self.counters.events = self.counters.events.wrapping_add(1),
             (Err(_), _) => return,
         }
@@ -417,9 +442,43 @@ impl<H: Handler> Server<H> {
                     .map_err(|_| Exception::ServerDeviceFailure)?;
                 return Ok(w.len());
             }
-            Request::ReadFileRecord { .. }
-            | Request::WriteFileRecord { .. }
-            | Request::Diagnostics { .. } => {
+            Request::ReadFileRecord { groups } => {
+                // Each response group: length, reference type 6, data; the
+                // whole must fit the response's byte count (at most 0xF5).
+                let mut body = [0u8; 0xF5];
+                let mut n = 0;
+                for r in file::read_requests(groups) {
+                    if !r.in_spec() {
+                        return Err(Exception::IllegalDataAddress);
+                    }
+                    let len = usize::from(r.length);
+                    let group = body
+                        .get_mut(n..n + 2 + 2 * len)
+                        .ok_or(Exception::IllegalDataValue)?;
+                    let slots = regs.get_mut(..len).ok_or(Exception::IllegalDataValue)?;
+                    h.read_file_record(r.file, r.record, slots)?;
+                    let (head, data) = group.split_at_mut(2);
+                    head.copy_from_slice(&[(1 + 2 * len) as u8, 6]);
+                    pack(slots, data);
+                    n += 2 + 2 * len;
+                }
+                return encode(
+                    out,
+                    &Response::ReadFileRecord(body.get(..n).unwrap_or_default()),
+                );
+            }
+            Request::WriteFileRecord { groups } => {
+                for (r, _) in file::write_groups(groups) {
+                    if !r.in_spec() {
+                        return Err(Exception::IllegalDataAddress);
+                    }
+                }
+                for (r, values) in file::write_groups(groups) {
+                    h.write_file_record(r.file, r.record, values)?;
+                }
+                Response::WriteFileRecord(groups)
+            }
+            Request::Diagnostics { .. } => {
                 return Err(Exception::IllegalFunction);
             }
         };

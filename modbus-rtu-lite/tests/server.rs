@@ -5,10 +5,19 @@ use core::time::Duration;
 
 use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Parity, Server, Words, crc16};
 
-/// 100 holding registers (value = address), 100 coils (all off), an id.
+/// 100 holding registers (value = address), 100 coils (all off), an id,
+/// files 3 and 4 of 100 records each.
 struct Device {
     regs: [u16; 100],
     coils: [bool; 100],
+    files: [[u16; 100]; 2],
+}
+
+fn file(files: &mut [[u16; 100]; 2], f: u16) -> Result<&mut [u16; 100], Exception> {
+    match f {
+        3 | 4 => Ok(&mut files[usize::from(f - 3)]),
+        _ => Err(Exception::IllegalDataAddress),
+    }
 }
 
 fn range(start: u16, n: usize) -> Result<core::ops::Range<usize>, Exception> {
@@ -46,6 +55,22 @@ impl Handler for Device {
         out[..4].copy_from_slice(&[0xB4, 0xFF, b'V', b'M']);
         Ok(4)
     }
+    fn read_file_record(&mut self, f: u16, record: u16, out: &mut [u16]) -> Result<(), Exception> {
+        out.copy_from_slice(&file(&mut self.files, f)?[range(record, out.len())?]);
+        Ok(())
+    }
+    fn write_file_record(
+        &mut self,
+        f: u16,
+        record: u16,
+        values: Words<'_>,
+    ) -> Result<(), Exception> {
+        let r = range(record, values.len())?;
+        for (slot, v) in file(&mut self.files, f)?[r].iter_mut().zip(values.iter()) {
+            *slot = v;
+        }
+        Ok(())
+    }
     fn device_id_object(&mut self, id: u8) -> Option<&[u8]> {
         match id {
             0 => Some(b"Workspace"),
@@ -79,6 +104,7 @@ fn server() -> Server<Device> {
         Device {
             regs,
             coils: [false; 100],
+            files: [[0; 100]; 2],
         },
         [1, 17, 0, 0],
         line,
@@ -277,4 +303,78 @@ fn over_the_framer_with_time() {
         s.poll_transmit(),
         Some(&hex("01 03 06 00 00 00 01 00 02 F1 74")[..])
     );
+}
+
+#[test]
+fn file_records_read_and_write() {
+    let mut s = server();
+    // The spec's example contents (AP §6.14).
+    s.handler().files[1][1..3].copy_from_slice(&[0x0DFE, 0x0020]);
+    s.handler().files[0][9..11].copy_from_slice(&[0x33CD, 0x0040]);
+    assert_eq!(
+        ask(
+            &mut s,
+            &adu("01 14 0E 06 00 04 00 01 00 02 06 00 03 00 09 00 02")
+        ),
+        Some(adu("01 14 0C 05 06 0D FE 00 20 05 06 33 CD 00 40"))
+    );
+    // AP §6.15: the write is echoed, and then reads back.
+    let write = adu("01 15 0D 06 00 04 00 07 00 03 06 AF 04 BE 10 0D");
+    assert_eq!(ask(&mut s, &write), Some(write.clone()));
+    assert_eq!(
+        ask(&mut s, &adu("01 14 07 06 00 04 00 07 00 03")),
+        Some(adu("01 14 08 07 06 06 AF 04 BE 10 0D"))
+    );
+    // A file the device lacks, file 0, a record above 9999: exception 02.
+    for bad in [
+        "01 14 07 06 00 09 00 00 00 01",
+        "01 14 07 06 00 00 00 00 00 01",
+        "01 14 07 06 00 04 27 10 00 01",
+        "01 15 09 06 00 00 00 00 00 01 12 34",
+    ] {
+        let reply = ask(&mut s, &adu(bad)).unwrap();
+        assert_eq!(&reply[1..3], &[hex(bad)[1] | 0x80, 0x02], "{bad}");
+    }
+    // Two groups of 100 registers cannot fit one response: exception 03.
+    assert_eq!(
+        ask(
+            &mut s,
+            &adu("01 14 0E 06 00 03 00 00 00 64 06 00 04 00 00 00 64")
+        ),
+        Some(adu("01 94 03"))
+    );
+    // Groups go to the handler in order: one it refuses ends the request
+    // with its exception, and the groups before it stay written.
+    let reply = ask(
+        &mut s,
+        &adu("01 15 12 06 00 04 00 00 00 01 AA AA 06 00 09 00 00 00 01 BB BB"),
+    )
+    .unwrap();
+    assert_eq!(&reply[1..3], &[0x95, 0x02]);
+    assert_eq!(
+        s.handler().files[1][0],
+        0xAAAA,
+        "the first group was written"
+    );
+}
+
+#[test]
+fn event_counter_counts_successes_but_not_exceptions_or_itself() {
+    let mut s = server();
+    let counter = adu("11 0B");
+    assert_eq!(ask(&mut s, &counter), Some(adu("11 0B 00 00 00 00")));
+    assert_eq!(
+        ask(&mut s, &counter),
+        Some(adu("11 0B 00 00 00 00")),
+        "FC0B not counted"
+    );
+    ask(&mut s, &adu("11 03 00 00 00 01")).unwrap();
+    ask(&mut s, &adu("11 06 00 01 00 07")).unwrap();
+    let exc = ask(&mut s, &adu("11 03 00 63 00 02")).unwrap();
+    assert_eq!(exc[1], 0x83, "an exception, not counted");
+    assert_eq!(ask(&mut s, &counter), Some(adu("11 0B 00 00 00 02")));
+    // FC0C reports the same count, then counts as a success itself.
+    let log = ask(&mut s, &adu("11 0C")).unwrap();
+    assert_eq!(&log[..7], &hex("11 0C 06 00 00 00 02"));
+    assert_eq!(ask(&mut s, &counter), Some(adu("11 0B 00 00 00 03")));
 }
