@@ -290,6 +290,16 @@ fn mbpoll_against_our_drives() {
     );
     let (ok, out) = run(&["-t", "1", "-r", "0", "-c", "2"]);
     assert!(ok && out.contains("[0]: \t0"), "{out}");
+    // FC05: one coil (mbpoll writes a single value with FC05).
+    let (ok, out) = run(&["-t", "0", "-r", "5", "--", "1"]);
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["-t", "0", "-r", "5"]);
+    assert!(ok && out.contains("[5]: \t1"), "{out}");
+    // FC10: run command and set point in one write; the drive runs.
+    let (ok, out) = run(&["-t", "4", "-r", "8192", "--", "5", "2500"]);
+    assert!(ok && out.contains("Written 2 references"), "{out}");
+    let (ok, out) = run(&["-t", "3", "-r", "8448"]);
+    assert!(ok && out.contains("[8448]: \t1"), "running: {out}");
     // FC11 report server id, as libmodbus reads it.
     let (ok, out) = run(&["-u"]);
     assert!(ok && out.contains("Data  : VM1000-SIM-1"), "{out}");
@@ -336,6 +346,11 @@ fn minimalmodbus_against_our_drive() {
         "FC02: running after the FC10 run command"
     );
     assert_eq!(v["coils"], serde_json::json!([0, 0, 1]));
+    assert_eq!(v["coils_fc0f"], serde_json::json!([1, 0, 1]), "FC0F");
+    assert_eq!(
+        v["after_broadcast"], 1111,
+        "broadcast carried out, unanswered"
+    );
     assert!(
         v["exception"]
             .as_str()
