@@ -1,7 +1,7 @@
 //! Modbus requests and responses as JSON (their data borrows from the
 //! frame, so they are described here rather than serialised).
 
-use modbus_rtu_lite::{Request, Response};
+use modbus_rtu_lite::{Request, Response, file};
 use serde_json::{Value, json};
 
 fn hex(b: &[u8]) -> String {
@@ -9,6 +9,15 @@ fn hex(b: &[u8]) -> String {
         .map(|x| format!("{x:02X}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// FC15 groups: each reference with its values.
+fn write_groups(groups: &[u8]) -> Value {
+    file::write_groups(groups)
+        .map(|(r, values)| {
+            json!({"file": r.file, "record": r.record, "values": values.iter().collect::<Vec<_>>()})
+        })
+        .collect()
 }
 
 /// A request as JSON.
@@ -45,9 +54,14 @@ pub fn request(address: u8, r: &Request<'_>) -> Value {
             json!({"write_multiple_registers": {"start": start, "values": values.iter().collect::<Vec<_>>()}})
         }
         Request::ReportServerId => json!("report_server_id"),
-        Request::ReadFileRecord { groups } => json!({"read_file_record": {"groups": hex(groups)}}),
+        Request::ReadFileRecord { groups } => {
+            let refs: Vec<Value> = file::read_requests(groups)
+                .map(|r| json!({"file": r.file, "record": r.record, "length": r.length}))
+                .collect();
+            json!({"read_file_record": refs})
+        }
         Request::WriteFileRecord { groups } => {
-            json!({"write_file_record": {"groups": hex(groups)}})
+            json!({"write_file_record": write_groups(groups)})
         }
         Request::MaskWriteRegister {
             address,
@@ -129,8 +143,13 @@ pub fn response(address: u8, r: &Response<'_>, request: Option<&Request<'_>>) ->
             json!({"write_multiple_registers": {"start": start, "quantity": quantity}})
         }
         Response::ReportServerId(d) => json!({"report_server_id": hex(d)}),
-        Response::ReadFileRecord(d) => json!({"read_file_record": hex(d)}),
-        Response::WriteFileRecord(d) => json!({"write_file_record": hex(d)}),
+        Response::ReadFileRecord(d) => {
+            let groups: Vec<Vec<u16>> = file::read_responses(d)
+                .map(|w| w.iter().collect())
+                .collect();
+            json!({"read_file_record": groups})
+        }
+        Response::WriteFileRecord(d) => json!({"write_file_record": write_groups(d)}),
         Response::MaskWriteRegister {
             address,
             and_mask,

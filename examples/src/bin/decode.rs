@@ -29,7 +29,7 @@ enum Protocol {
         #[arg(required = true)]
         hex: Vec<String>,
     },
-    /// Modbus RTU: a request ADU, or with --request a response ADU.
+    /// Modbus RTU: a request ADU, an exception reply, or with --request a response ADU.
     Modbus {
         /// The request the response answers (hex), to type its data.
         #[arg(long)]
@@ -88,6 +88,11 @@ fn main() {
         Protocol::Modbus { request, hex } => {
             let adu = parse_hex(&hex).unwrap_or_else(|e| fail(e));
             match request {
+                // An exception reply needs no request to be read.
+                None if adu.get(1).is_some_and(|f| f & 0x80 != 0) => {
+                    let (a, r) = modbus_rtu_lite::decode_response(&adu).unwrap_or_else(|e| fail(e));
+                    println!("{}", json(&examples::modbus_json::response(a, &r, None)));
+                }
                 None => {
                     let (a, r) = modbus_rtu_lite::decode_request(&adu).unwrap_or_else(|e| fail(e));
                     println!("{}", json(&examples::modbus_json::request(a, &r)));
