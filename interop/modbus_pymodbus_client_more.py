@@ -39,6 +39,22 @@ r = c.diag_get_comm_event_log(device_id=1)
 out["fc0c"] = [r.status, r.event_count, r.message_count]
 r = c.report_device_id(device_id=1)
 out["fc11"] = [r.status, r.identifier.hex()]
+# FC08 counters: cleared, one exception counted, restart clears them again.
+out["fc08_clear"] = ok(c.diag_clear_counters(device_id=1))
+c.read_holding_registers(0x3000, count=1, device_id=1)
+out["fc08_exceptions"] = c.diag_read_bus_exception_error_count(device_id=1).message
+out["fc08_server_messages"] = c.diag_read_device_message_count(device_id=1).message
+out["fc08_restart"] = ok(c.diag_restart_communication(False, device_id=1))
+out["fc08_after_restart"] = c.diag_read_bus_message_count(device_id=1).message
+# Listen-only: requests are not answered; 08/01 ends it without a reply.
+c.diag_force_listen_only(device_id=1, no_response_expected=True)
+try:
+    r = c.read_holding_registers(0x2000, count=1, device_id=1)
+    out["listen_only_read"] = "error" if r.isError() else "answered"
+except Exception as e:  # noqa: BLE001
+    out["listen_only_read"] = "error: " + type(e).__name__
+c.diag_restart_communication(False, device_id=1, no_response_expected=True)
+out["after_listen_only"] = c.read_holding_registers(0x2000, count=1, device_id=1).registers
 # pymodbus gives record lengths in bytes.
 # Last: pymodbus 3.16.1 sizes an FC18 reply as byte count + 4 (it leaves
 # out the address and function code), so it cuts a correct reply two bytes

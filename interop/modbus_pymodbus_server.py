@@ -11,6 +11,7 @@ logging.disable(logging.WARNING)
 from pymodbus import FramerType
 from pymodbus.datastore import ModbusDeviceContext, ModbusServerContext
 from pymodbus.datastore import ModbusSequentialDataBlock as Block
+from pymodbus.pdu.device import ModbusDeviceIdentification
 from pymodbus.server import StartSerialServer, StartTcpServer
 
 
@@ -20,9 +21,11 @@ def device():
 
 
 ctx = ModbusServerContext(devices={1: device(), 17: device()}, single=False)
+identity = ModbusDeviceIdentification(info_name={"VendorName": "Pymodbus", "ProductCode": "PM",
+                                                 "MajorMinorRevision": "3.16.1"})
 if sys.argv[1].startswith("tcp:"):
-    StartTcpServer(context=ctx, framer=FramerType.RTU,
+    StartTcpServer(context=ctx, identity=identity, framer=FramerType.RTU,
                    address=("127.0.0.1", int(sys.argv[1][4:])), broadcast_enable=True)
     sys.exit(0)
-StartSerialServer(context=ctx, framer=FramerType.RTU, port=sys.argv[1], baudrate=9600,
+StartSerialServer(context=ctx, identity=identity, framer=FramerType.RTU, port=sys.argv[1], baudrate=9600,
                   parity="N", broadcast_enable=True)

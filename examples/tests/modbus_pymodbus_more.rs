@@ -54,6 +54,17 @@ fn pymodbus_master_against_our_drive() {
     // the identity, as libmodbus does; pymodbus takes the last byte for the
     // run indicator, so it sees the identity one byte short and "not 0xFF".
     assert_eq!(v["fc11"], json!([false, hex(b"\x01\x00VM1000-SIM-")]));
+    // 08/0A cleared; then a read of a missing register (exception), the
+    // exception count, the server message count (3, itself included).
+    assert_eq!(v["fc08_clear"], true);
+    assert_eq!(v["fc08_exceptions"], 1);
+    assert_eq!(v["fc08_server_messages"], 3);
+    // 08/01 is echoed and clears the counters: only the next request counts.
+    assert_eq!(v["fc08_restart"], true);
+    assert_eq!(v["fc08_after_restart"], 1);
+    // 08/04 silences the drive until 08/01 (itself unanswered there).
+    assert_eq!(v["listen_only_read"], "error: ModbusIOException");
+    assert_eq!(v["after_listen_only"], json!([6]), "stopped by the FC06");
     // pymodbus 3.16.1 sizes FC18 replies two bytes short (see the script);
     // our reply matches the spec's vector in the unit tests.
     assert_eq!(v["fc18"], "error: ModbusIOException");
@@ -122,8 +133,13 @@ fn our_client_against_a_pymodbus_server() {
         "GetCommEventLog { status: 0, event_count: 0, message_count: 0, events: [] }"
     );
     let (bytes, _) = ask(&Request::ReportServerId);
-    assert_eq!(&bytes[..3], &[1, 0x11, 9]);
-    assert_eq!(&bytes[3..12], b"Pymodbus\xFF");
+    // pymodbus: its identity's strings, then the run indicator 0xFF last.
+    let data = &bytes[3..bytes.len() - 2];
+    assert_eq!(&bytes[..3], &[1, 0x11, data.len() as u8]);
+    assert!(
+        data.starts_with(b"Pymodbus") && data.ends_with(&[0xFF]),
+        "{data:02X?}"
+    );
     // Register 4 holds 4: (4 AND 0xF2) OR (0x25 AND NOT 0xF2) = 0x05.
     let (_, r) = ask(&Request::MaskWriteRegister {
         address: 4,
@@ -158,6 +174,19 @@ fn our_client_against_a_pymodbus_server() {
     assert_eq!(records.len(), 1);
     let text: Vec<u8> = records[0].iter().flat_map(|w| w.to_be_bytes()).collect();
     assert_eq!(text, b"SERVER DUMMY RECORD.");
+    // FC2B/0E basic identification, from the server's identity.
+    let (bytes, _) = ask(&Request::ReadDeviceId {
+        read_code: 1,
+        object: 0,
+    });
+    let Ok((1, Response::ReadDeviceId(id))) = modbus_rtu_lite::decode_response(&bytes) else {
+        panic!("{bytes:02X?}");
+    };
+    let objects: Vec<(u8, &[u8])> = id.objects().collect();
+    assert_eq!(
+        objects,
+        [(0, &b"Pymodbus"[..]), (1, &b"PM"[..]), (2, &b"3.16.1"[..])]
+    );
     // FC15 is echoed.
     let groups = [6, 0, 1, 0, 0, 0, 1, 0x12, 0x34];
     let (_, r) = ask(&Request::WriteFileRecord { groups: &groups });

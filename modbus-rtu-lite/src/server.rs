@@ -120,6 +120,8 @@ pub struct Server<H> {
     framer: Framer,
     counters: Counters,
     listen_only: bool,
+    /// 08/01 was answered: clear the counters once the echo is out.
+    restart: bool,
     tx: [u8; MAX_ADU],
     tx_len: usize,
 }
@@ -133,6 +135,7 @@ impl<H: Handler> Server<H> {
             framer: Framer::new(line, mode, Side::Requests, now),
             counters: Counters::default(),
             listen_only: false,
+            restart: false,
             tx: [0; MAX_ADU],
             tx_len: 0,
         }
@@ -197,6 +200,14 @@ impl<H: Handler> Server<H> {
 
     /// Processes one ADU (already framed) and prepares its reply, if any.
     pub fn process(&mut self, adu: &[u8]) {
+        self.respond(adu);
+        // A restart (08/01) clears the counters after its echo (AP §6.8.1).
+        if core::mem::take(&mut self.restart) {
+            self.counters = Counters::default();
+        }
+    }
+
+    fn respond(&mut self, adu: &[u8]) {
         self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
         let (address, pdu) = match crate::frame::split(adu) {
             Ok(x) => x,
@@ -261,9 +272,13 @@ impl<H: Handler> Server<H> {
         let c = self.counters;
         let counter = match sub {
             0x00 | 0x03 => return Some(Ok(fc08(out, sub, data))),
+            // Restart: echoed first, unless it ends listen-only mode, which
+            // it does silently; the counters are cleared either way.
             0x01 => {
+                let was_listening = self.listen_only;
                 self.listen_only = false;
-                return Some(Ok(fc08(out, sub, data)));
+                self.restart = true;
+                return (!was_listening).then(|| Ok(fc08(out, sub, data)));
             }
             0x04 => {
                 self.listen_only = true;

@@ -272,10 +272,18 @@ fn diagnostics_and_listen_only() {
     assert_eq!(ask(&mut s, &adu("11 03 00 00 00 01")), None, "listen only");
     assert_eq!(
         ask(&mut s, &hex("11 08 00 01 00 00 B3 5B")),
-        Some(hex("11 08 00 01 00 00 B3 5B")),
-        "08/01 ends it"
+        None,
+        "08/01 ends it, silently (AP §6.8.1)"
     );
+    assert_eq!(s.counters().bus_messages, 0, "and clears the counters");
     assert!(ask(&mut s, &adu("11 03 00 00 00 01")).is_some());
+    // Outside listen-only mode, 08/01 is echoed, then the counters clear.
+    assert_eq!(
+        ask(&mut s, &hex("11 08 00 01 00 00 B3 5B")),
+        Some(hex("11 08 00 01 00 00 B3 5B"))
+    );
+    assert_eq!(s.counters().bus_messages, 0);
+    ask(&mut s, &adu("11 03 00 00 00 01")).unwrap();
     let count = ask(&mut s, &hex("11 08 00 0B 00 00 93 59")).unwrap();
     assert_eq!(&count[..4], &[0x11, 0x08, 0x00, 0x0B]);
     // The count includes the request being answered.
