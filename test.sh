@@ -10,11 +10,11 @@ step "toolchain: rustfmt, clippy, thumbv7em-none-eabihf"
 rustup component add rustfmt clippy
 rustup target add thumbv7em-none-eabihf
 
-step "Debian peers: mbpoll (libmodbus master), libmodbus (for a small slave), pkg-config"
-if ! command -v mbpoll >/dev/null || ! pkg-config --exists libmodbus 2>/dev/null; then
+step "Debian peers: mbpoll (libmodbus master), libmodbus (for a small slave), socat (pty pairs), pkg-config"
+if ! command -v mbpoll >/dev/null || ! command -v socat >/dev/null || ! pkg-config --exists libmodbus 2>/dev/null; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq mbpoll libmodbus-dev pkg-config
+    $SUDO apt-get install -y -qq mbpoll libmodbus-dev pkg-config socat
 fi
 
 step "python peers into .venv (interop/requirements.txt)"
