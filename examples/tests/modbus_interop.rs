@@ -3,12 +3,11 @@
 //! simulated drives, and our client against a pymodbus server.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use modbus_rtu_lite::{Bits, Exception, Line, Mode, Parity, Request, Response, Words};
-use serde_json::Value;
-use transports::{StdClock, modbus::Driver, serial::Pty};
+use modbus_rtu_lite::{Bits, Exception, Request, Response, Words};
+use transports::serial::Pty;
 
 mod common;
 
@@ -25,17 +24,7 @@ fn pymodbus_master_against_our_drives() {
         env!("CARGO_BIN_EXE_modbus-sim"),
         &["--unit", "1", "--unit", "2"],
     );
-    let out = Command::new(&py)
-        .arg(root().join("interop/modbus_pymodbus_client.py"))
-        .arg(&sim.path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::script_json(&py, "modbus_pymodbus_client.py", &[&sim.path]);
     assert_eq!(v["state"][0], 3, "stopped");
     assert_eq!(v["state"][4], 537);
     assert_eq!(v["write_set_point"], true);
@@ -59,40 +48,13 @@ fn pymodbus_master_against_our_drives() {
     );
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn our_client_against_a_pymodbus_server() {
     let Some(py) = python() else { return };
     let mut pty = Pty::new().unwrap();
-    let _server = Server(
-        Command::new(&py)
-            .arg(root().join("interop/modbus_pymodbus_server.py"))
-            .arg(pty.path())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _server = common::pymodbus_server(&py, pty.path());
     std::thread::sleep(Duration::from_millis(1500));
-    let line = Line::new(9600, Parity::Even, 1);
-    let mode = Mode::Length {
-        silence: Duration::from_millis(50),
-    };
-    let mut d = Driver::new(
-        pty.master(),
-        StdClock::new(),
-        line,
-        mode,
-        Duration::from_secs(2),
-        Duration::from_millis(300),
-    );
+    let mut d = common::modbus_driver(pty.master());
     let mut ask = |unit: u8, r: &Request<'_>| d.transact(unit, r).unwrap();
 
     let reply = ask(
@@ -326,17 +288,7 @@ fn minimalmodbus_against_our_drive() {
         return;
     };
     let sim = common::Spawned::start_with(env!("CARGO_BIN_EXE_modbus-sim"), &["--unit", "1"]);
-    let out = Command::new(&py)
-        .arg(root().join("interop/modbus_minimalmodbus.py"))
-        .arg(&sim.path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::script_json(&py, "modbus_minimalmodbus.py", &[&sim.path]);
     assert_eq!(v["regs"], serde_json::json!([6, 5000]));
     assert_eq!(v["input"][0], 3);
     assert_eq!(v["after_write"], 2500);
@@ -405,19 +357,8 @@ fn our_client_against_a_libmodbus_slave() {
     )
     .unwrap();
     assert_eq!(line.trim(), "ready");
-    let _slave = Server(child);
-    let mode = Mode::Length {
-        silence: Duration::from_millis(50),
-    };
-    let line = Line::new(9600, Parity::None, 1);
-    let mut d = Driver::new(
-        pty.master(),
-        StdClock::new(),
-        line,
-        mode,
-        Duration::from_secs(2),
-        Duration::from_millis(200),
-    );
+    let _slave = common::Killed(child);
+    let mut d = common::modbus_driver(pty.master());
     let mut ask = |r: &Request<'_>| d.transact(1, r).unwrap();
 
     let r = ask(&Request::ReadHoldingRegisters {

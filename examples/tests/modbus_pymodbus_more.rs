@@ -3,12 +3,12 @@
 //! pseudo-terminals. (Reads, writes, 2B/0E, exceptions and broadcast are
 //! in `modbus_interop.rs`.)
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use modbus_rtu_lite::{Line, Mode, Parity, Request, Response, Words, file};
+use modbus_rtu_lite::{Request, Response, Words, file};
 use serde_json::{Value, json};
-use transports::{StdClock, modbus::Driver, serial::Pty};
+use transports::serial::Pty;
 
 mod common;
 
@@ -74,40 +74,15 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn our_client_against_a_pymodbus_server() {
     let Some(py) = common::venv_python("pymodbus") else {
         return;
     };
     let mut pty = Pty::new().unwrap();
-    let _server = Server(
-        Command::new(&py)
-            .arg(common::root().join("interop/modbus_pymodbus_server.py"))
-            .arg(pty.path())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _server = common::pymodbus_server(&py, pty.path());
     std::thread::sleep(Duration::from_millis(1500));
-    let mut d = Driver::new(
-        pty.master(),
-        StdClock::new(),
-        Line::new(9600, Parity::Even, 1),
-        Mode::Length {
-            silence: Duration::from_millis(50),
-        },
-        Duration::from_secs(2),
-        Duration::from_millis(300),
-    );
+    let mut d = common::modbus_driver(pty.master());
     let mut ask = |r: &Request<'_>| {
         let reply = d.transact(1, r).unwrap().unwrap();
         (reply.bytes().to_vec(), format!("{:?}", reply.response()))

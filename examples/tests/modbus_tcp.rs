@@ -2,12 +2,12 @@
 //! raw mode) carry it: our `modbus` tool and pymodbus against `modbus-sim
 //! --tcp`, and our driver against a pymodbus RTU-framed TCP server.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use modbus_rtu_lite::{Exception, Line, Mode, Parity, Request, Response};
+use modbus_rtu_lite::{Exception, Request, Response};
 use serde_json::Value;
-use transports::{StdClock, modbus::Driver, tcp::Tcp};
+use transports::tcp::Tcp;
 
 mod common;
 
@@ -85,15 +85,6 @@ fn pymodbus_rtu_over_tcp_against_our_gateway() {
     assert_eq!(v["exception"], 2);
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn our_driver_over_tcp_against_a_pymodbus_server() {
     let Some(py) = common::venv_python("pymodbus") else {
@@ -104,14 +95,7 @@ fn our_driver_over_tcp_against_a_pymodbus_server() {
         .and_then(|l| l.local_addr())
         .unwrap()
         .port();
-    let _server = Server(
-        Command::new(&py)
-            .arg(common::root().join("interop/modbus_pymodbus_server.py"))
-            .arg(format!("tcp:{port}"))
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _server = common::pymodbus_server(&py, &format!("tcp:{port}"));
     let deadline = Instant::now() + Duration::from_secs(20);
     let io = loop {
         match Tcp::connect(("127.0.0.1", port)) {
@@ -120,18 +104,7 @@ fn our_driver_over_tcp_against_a_pymodbus_server() {
             Err(e) => panic!("pymodbus server did not start: {e}"),
         }
     };
-    let line = Line::new(9600, Parity::Even, 1);
-    let mode = Mode::Length {
-        silence: Duration::from_millis(50),
-    };
-    let mut d = Driver::new(
-        io,
-        StdClock::new(),
-        line,
-        mode,
-        Duration::from_secs(2),
-        Duration::from_millis(300),
-    );
+    let mut d = common::modbus_driver(io);
     let reply = d
         .transact(
             17,

@@ -68,3 +68,61 @@ pub fn venv_python(modules: &str) -> Option<std::path::PathBuf> {
     eprintln!("skipped: {modules} not installed in .venv (the README's test command installs it)");
     None
 }
+
+/// A child process killed when this is dropped (a peer server, socat).
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the interop script `interop/<script>` with `py` and `args`; it must
+/// succeed and print one JSON value, which is returned.
+pub fn script_json(py: &std::path::Path, script: &str, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(py)
+        .arg(root().join("interop").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Starts `interop/modbus_pymodbus_server.py` on `port` (a pseudo-terminal
+/// path, or `tcp:N`); killed on drop.
+pub fn pymodbus_server(py: &std::path::Path, port: &str) -> Killed {
+    Killed(
+        Command::new(py)
+            .arg(root().join("interop/modbus_pymodbus_server.py"))
+            .arg(port)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// Our Modbus driver on `io` as the interop tests use it: 9600 baud,
+/// replies framed by predicted length (pseudo-terminals and TCP hide
+/// timing), 2 s response time-out, 300 ms turnaround after a broadcast.
+pub fn modbus_driver<T>(io: T) -> transports::modbus::Driver<T, transports::StdClock>
+where
+    T: embedded_io::Read + embedded_io::Write,
+{
+    transports::modbus::Driver::new(
+        io,
+        transports::StdClock::new(),
+        modbus_rtu_lite::Line::new(9600, modbus_rtu_lite::Parity::Even, 1),
+        modbus_rtu_lite::Mode::Length {
+            silence: std::time::Duration::from_millis(50),
+        },
+        std::time::Duration::from_secs(2),
+        std::time::Duration::from_millis(300),
+    )
+}
