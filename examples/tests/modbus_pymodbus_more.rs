@@ -3,11 +3,10 @@
 //! pseudo-terminals. (Reads, writes, 2B/0E, exceptions and broadcast are
 //! in `modbus_interop.rs`.)
 
-use std::process::Command;
 use std::time::Duration;
 
 use modbus_rtu_lite::{Request, Response, Words, file};
-use serde_json::{Value, json};
+use serde_json::json;
 use transports::serial::Pty;
 
 mod common;
@@ -21,17 +20,7 @@ fn pymodbus_master_against_our_drive() {
         env!("CARGO_BIN_EXE_modbus-sim"),
         &["--unit", "1", "--unit", "2"],
     );
-    let out = Command::new(&py)
-        .arg(common::root().join("interop/modbus_pymodbus_client_more.py"))
-        .arg(&sim.path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::script_json(&py, "modbus_pymodbus_client_more.py", &[&sim.path]);
     assert_eq!(
         v["fc17"],
         json!([5, 5000]),

@@ -66,17 +66,7 @@ fn pymodbus_rtu_over_tcp_against_our_gateway() {
         return;
     };
     let sim = gateway();
-    let out = Command::new(&py)
-        .arg(common::root().join("interop/modbus_pymodbus_tcp_client.py"))
-        .arg(&sim.path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::script_json(&py, "modbus_pymodbus_tcp_client.py", &[&sim.path]);
     assert_eq!(v["write"], true);
     assert_eq!(v["unit2"], serde_json::json!([5, 2000]));
     assert_eq!(v["state1"], serde_json::json!([3]), "unit 1 still stopped");
