@@ -38,6 +38,8 @@ done
 for c in axpert-proto enc-ascii bms-can; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
+# The drivers without std: blocking over embedded-io, async over embedded-io-async.
+cargo build -p transports --target thumbv7em-none-eabihf --no-default-features
 
 step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
 if rustup toolchain list | grep -q '^nightly'; then

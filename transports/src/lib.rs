@@ -1,5 +1,7 @@
 //! The only crate of the workspace that does I/O.
 //!
+//! - [`asynch`]: async drivers over `embedded-io-async` (Modbus RTU so
+//!   far), waiting on the runtime's timer.
 //! - [`blocking`]: the driver loop, over any [`embedded_io::Read`] +
 //!   [`embedded_io::Write`] and any protocol's client state machine.
 //! - [`enc`]: the same for ENC drives.
@@ -24,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod asynch;
 pub mod axpert;
 pub mod blocking;
 pub mod enc;
