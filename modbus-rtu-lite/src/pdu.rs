@@ -346,6 +346,19 @@ fn byte_count(function: u8, found: usize, expected: usize) -> Result<(), Error> 
 }
 
 /// Checks a 0x15 request's groups: each `06, file, record, len, data(2·len)`.
+/// FC05's value on the wire: 0xFF00 on, 0x0000 off, anything else refused.
+fn coil_from_wire(function: u8, raw: u16) -> Result<bool, Error> {
+    match raw {
+        0xFF00 => Ok(true),
+        0x0000 => Ok(false),
+        found => Err(Error::Value { function, found }),
+    }
+}
+
+fn coil_to_wire(on: bool) -> u16 {
+    if on { 0xFF00 } else { 0x0000 }
+}
+
 fn file_groups(function: u8, groups: &[u8], with_data: bool) -> Result<(), Error> {
     let mut rest = groups;
     while !rest.is_empty() {
@@ -453,16 +466,7 @@ impl<'a> Request<'a> {
             }
             0x05 => {
                 p.exact(5)?;
-                let value = match p.u16(3)? {
-                    0xFF00 => true,
-                    0x0000 => false,
-                    found => {
-                        return Err(Error::Value {
-                            function: fc,
-                            found,
-                        });
-                    }
-                };
+                let value = coil_from_wire(fc, p.u16(3)?)?;
                 Request::WriteSingleCoil {
                     address: p.u16(1)?,
                     value,
@@ -678,9 +682,7 @@ impl<'a> Request<'a> {
             | Request::ReadDiscreteInputs { start, quantity }
             | Request::ReadHoldingRegisters { start, quantity }
             | Request::ReadInputRegisters { start, quantity } => u16s(w, &[start, quantity]),
-            Request::WriteSingleCoil { address, value } => {
-                u16s(w, &[address, if value { 0xFF00 } else { 0 }])
-            }
+            Request::WriteSingleCoil { address, value } => u16s(w, &[address, coil_to_wire(value)]),
             Request::WriteSingleRegister { address, value } => u16s(w, &[address, value]),
             Request::ReadExceptionStatus
             | Request::GetCommEventCounter
@@ -810,16 +812,7 @@ impl<'a> Response<'a> {
             0x17 => Response::ReadWriteMultipleRegisters(words(125)?),
             0x05 => {
                 p.exact(5)?;
-                let value = match p.u16(3)? {
-                    0xFF00 => true,
-                    0x0000 => false,
-                    found => {
-                        return Err(Error::Value {
-                            function: fc,
-                            found,
-                        });
-                    }
-                };
+                let value = coil_from_wire(fc, p.u16(3)?)?;
                 Response::WriteSingleCoil {
                     address: p.u16(1)?,
                     value,
@@ -957,7 +950,7 @@ impl<'a> Response<'a> {
             | Response::ReadInputRegisters(r)
             | Response::ReadWriteMultipleRegisters(r) => counted(w, r.bytes()),
             Response::WriteSingleCoil { address, value } => {
-                u16s(w, &[address, if value { 0xFF00 } else { 0 }])
+                u16s(w, &[address, coil_to_wire(value)])
             }
             Response::WriteSingleRegister { address, value } => u16s(w, &[address, value]),
             Response::ReadExceptionStatus(s) => Ok(w.put(&[s])?),
