@@ -28,9 +28,7 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
         timeout: Duration,
         turnaround: Duration,
     ) -> Self {
-        let now = clock.now();
-        let mut client = Client::new(line, mode, timeout, turnaround, now);
-        client.handle_timeout(now.saturating_add(line.t35()));
+        let client = idle_client(line, mode, timeout, turnaround, clock.now());
         Driver { io, clock, client }
     }
 
@@ -54,12 +52,7 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
                 sent = true;
             }
             if sent && let Some(ev) = self.client.poll_event() {
-                return match ev {
-                    Event::Reply(r) => Ok(Some(r)),
-                    Event::Broadcast => Ok(None),
-                    Event::Error(e) => Err(Error::Protocol(e)),
-                    Event::Timeout => Err(Error::Timeout),
-                };
+                return outcome(ev);
             }
             // Reads time out after a short slice, so this also waits out a
             // turnaround delay.
@@ -69,11 +62,7 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
                 Err(e) => return Err(Error::Io(e)),
             };
             let now = self.clock.now();
-            let mut rest = buf.get(..n).unwrap_or_default();
-            while !rest.is_empty() {
-                let used = self.client.feed(now, rest);
-                rest = rest.get(used..).unwrap_or_default();
-            }
+            feed_all(&mut self.client, now, buf.get(..n).unwrap_or_default());
             self.client.handle_timeout(now);
         }
     }
@@ -81,5 +70,37 @@ impl<T: Read + Write, C: Clock> Driver<T, C> {
     /// Replies not accepted (wrong address or function) so far.
     pub fn strays(&self) -> u32 {
         self.client.strays()
+    }
+}
+
+/// A client ready for its first request: the line has been quiet for t3.5.
+pub(crate) fn idle_client(
+    line: Line,
+    mode: Mode,
+    timeout: Duration,
+    turnaround: Duration,
+    now: Duration,
+) -> Client {
+    let mut client = Client::new(line, mode, timeout, turnaround, now);
+    client.handle_timeout(now.saturating_add(line.t35()));
+    client
+}
+
+/// What a transaction's event means to a caller: a reply, nothing (after
+/// a broadcast), or an error.
+pub(crate) fn outcome<E>(ev: Event) -> Result<Option<Reply>, Error<E, modbus_rtu_lite::Error>> {
+    match ev {
+        Event::Reply(r) => Ok(Some(r)),
+        Event::Broadcast => Ok(None),
+        Event::Error(e) => Err(Error::Protocol(e)),
+        Event::Timeout => Err(Error::Timeout),
+    }
+}
+
+/// Feeds all of `bytes` (the client takes them in as many calls as it needs).
+pub(crate) fn feed_all(client: &mut Client, now: Duration, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let used = client.feed(now, bytes);
+        bytes = bytes.get(used..).unwrap_or_default();
     }
 }

@@ -4,10 +4,11 @@
 use core::time::Duration;
 
 use embedded_io_async::{Read, Write};
-use modbus_rtu_lite::{Client, Event, Line, Mode, Reply, Request};
+use modbus_rtu_lite::{Client, Line, Mode, Reply, Request};
 
 use super::{First, Timer, first};
 use crate::Error;
+use crate::modbus::{feed_all, idle_client, outcome};
 
 /// How long a read may wait when the client has no deadline of its own
 /// (between transactions it has none).
@@ -34,9 +35,7 @@ impl<T: Read + Write, M: Timer> Driver<T, M> {
         timeout: Duration,
         turnaround: Duration,
     ) -> Self {
-        let now = timer.now();
-        let mut client = Client::new(line, mode, timeout, turnaround, now);
-        client.handle_timeout(now.saturating_add(line.t35()));
+        let client = idle_client(line, mode, timeout, turnaround, timer.now());
         Driver { io, timer, client }
     }
 
@@ -61,12 +60,7 @@ impl<T: Read + Write, M: Timer> Driver<T, M> {
                 sent = true;
             }
             if sent && let Some(ev) = self.client.poll_event() {
-                return match ev {
-                    Event::Reply(r) => Ok(Some(r)),
-                    Event::Broadcast => Ok(None),
-                    Event::Error(e) => Err(Error::Protocol(e)),
-                    Event::Timeout => Err(Error::Timeout),
-                };
+                return outcome(ev);
             }
             let deadline = self
                 .client
@@ -75,11 +69,7 @@ impl<T: Read + Write, M: Timer> Driver<T, M> {
             match first(self.io.read(&mut buf), self.timer.at(deadline)).await {
                 First::A(Ok(n)) => {
                     let now = self.timer.now();
-                    let mut rest = buf.get(..n).unwrap_or_default();
-                    while !rest.is_empty() {
-                        let used = self.client.feed(now, rest);
-                        rest = rest.get(used..).unwrap_or_default();
-                    }
+                    feed_all(&mut self.client, now, buf.get(..n).unwrap_or_default());
                 }
                 First::A(Err(e)) => return Err(Error::Io(e)),
                 First::B(()) => {}
