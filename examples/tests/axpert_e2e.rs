@@ -3,8 +3,6 @@
 //! command-line tools as separate processes.
 
 use std::process::Command as Process;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use axpert_proto::{BatterySystem, Command, Inquiry, Response, Setting};
 use examples::axpert_sim::{Inverter, serve};
@@ -13,46 +11,15 @@ use common::Spawned;
 use transports::{
     StdClock,
     axpert::Driver,
-    serial::{Pty, Serial, Settings},
+    serial::{Serial, Settings},
 };
 
-struct Sim {
-    path: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Sim {
-    fn start(system: BatterySystem) -> Sim {
-        let mut pty = Pty::new().unwrap();
-        let path = pty.path().to_string();
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let mut inv = Inverter::new(system);
-            serve(
-                &mut inv,
-                pty.master(),
-                || s.load(Ordering::Relaxed),
-                |_, _| {},
-            )
-            .unwrap();
-        });
-        Sim {
-            path,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
+/// The simulator on a thread, on a new pseudo-terminal.
+fn start_sim(system: BatterySystem) -> common::InThread {
+    common::InThread::start(move |io, stop| {
+        let mut inv = Inverter::new(system);
+        serve(&mut inv, io, stop, |_, _| {}).unwrap();
+    })
 }
 
 fn client(path: &str) -> Driver<Serial, StdClock> {
@@ -65,7 +32,7 @@ fn client(path: &str) -> Driver<Serial, StdClock> {
 
 #[test]
 fn every_inquiry_every_setting_and_nak() {
-    let sim = Sim::start(BatterySystem::V48);
+    let sim = start_sim(BatterySystem::V48);
     let mut c = client(&sim.path);
 
     for i in Inquiry::ALL {
@@ -130,7 +97,7 @@ fn every_inquiry_every_setting_and_nak() {
     assert_eq!(c.transact(&cmd).unwrap(), Response::Nak);
     // A request the device decodes as out of range for its battery system
     // (48.0 V is fine on a 48 V unit, not on a 24 V one): NAK.
-    let sim24 = Sim::start(BatterySystem::V24);
+    let sim24 = start_sim(BatterySystem::V24);
     let mut c24 = client(&sim24.path);
     let cmd = Command::Setting(Setting::FloatVoltage(axpert_proto::Volts {
         system: BatterySystem::V48,
@@ -151,7 +118,7 @@ fn every_inquiry_every_setting_and_nak() {
 
 #[test]
 fn live_values_change() {
-    let sim = Sim::start(BatterySystem::V48);
+    let sim = start_sim(BatterySystem::V48);
     let mut c = client(&sim.path);
     let mut seen = std::collections::HashSet::new();
     for _ in 0..8 {

@@ -3,8 +3,6 @@
 //! path; then the command-line tools as processes.
 
 use std::process::Command as Process;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use enc_ascii::{
@@ -15,46 +13,15 @@ use examples::enc_sim::{Drive, serve};
 use transports::{
     StdClock,
     enc::Driver,
-    serial::{Pty, Serial, Settings},
+    serial::{Serial, Settings},
 };
 
-struct Sim {
-    path: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Sim {
-    fn start(radix: Radix) -> Sim {
-        let mut pty = Pty::new().unwrap();
-        let path = pty.path().to_string();
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = stop.clone();
-        let thread = std::thread::spawn(move || {
-            let mut drive = Drive::new(Address::new(1).unwrap(), radix);
-            serve(
-                &mut drive,
-                pty.master(),
-                || s.load(Ordering::Relaxed),
-                |_, _| {},
-            )
-            .unwrap();
-        });
-        Sim {
-            path,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-    }
+/// The simulator on a thread, on a new pseudo-terminal.
+fn start_sim(radix: Radix) -> common::InThread {
+    common::InThread::start(move |io, stop| {
+        let mut drive = Drive::new(Address::new(1).unwrap(), radix);
+        serve(&mut drive, io, stop, |_, _| {}).unwrap();
+    })
 }
 
 fn driver(path: &str) -> Driver<Serial, StdClock> {
@@ -82,7 +49,7 @@ fn ask(d: &mut Driver<Serial, StdClock>, command: Command) -> Response {
 
 #[test]
 fn every_request_kind_is_answered_and_decoded() {
-    let sim = Sim::start(Radix::Literal);
+    let sim = start_sim(Radix::Literal);
     let mut d = driver(&sim.path);
 
     let r = ask(&mut d, Command::State);
@@ -143,7 +110,7 @@ fn every_request_kind_is_answered_and_decoded() {
 
 #[test]
 fn refusals_and_frame_errors_are_typed_outcomes() {
-    let sim = Sim::start(Radix::Literal);
+    let sim = start_sim(Radix::Literal);
     let mut d = driver(&sim.path);
     // Data out of range (above the upper limit): code 30, index reported.
     let r = ask(
@@ -201,7 +168,7 @@ fn refusals_and_frame_errors_are_typed_outcomes() {
 
 #[test]
 fn broadcast_gets_no_reply_and_no_wait() {
-    let sim = Sim::start(Radix::Literal);
+    let sim = start_sim(Radix::Literal);
     let mut d = driver(&sim.path);
     let set = Command::Control(Control::SetFrequency(Frequency(3000)));
     let start = Instant::now();
@@ -220,7 +187,7 @@ fn broadcast_gets_no_reply_and_no_wait() {
 
 #[test]
 fn hex_radix_drive_and_client_agree() {
-    let sim = Sim::start(Radix::Hex);
+    let sim = start_sim(Radix::Hex);
     let mut d = driver(&sim.path);
     d.set_radix(Radix::Hex);
     let r = ask(&mut d, Command::ReadParam(Param::parse("F9.00").unwrap()));

@@ -126,3 +126,42 @@ where
         std::time::Duration::from_millis(300),
     )
 }
+
+/// A simulator running on a thread, serving the master side of a new
+/// pseudo-terminal; clients open [`path`](InThread::path). Stopped and
+/// joined on drop (a simulator that failed fails the test there).
+pub struct InThread {
+    /// The pseudo-terminal path for clients.
+    pub path: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl InThread {
+    /// Starts `serve(master, stop)` on its own thread; `stop()` turns true
+    /// when this is dropped.
+    pub fn start(
+        serve: impl FnOnce(&mut transports::serial::Serial, &dyn Fn() -> bool) + Send + 'static,
+    ) -> InThread {
+        use std::sync::atomic::Ordering;
+        let mut pty = transports::serial::Pty::new().unwrap();
+        let path = pty.path().to_string();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let s = stop.clone();
+        let thread = std::thread::spawn(move || serve(pty.master(), &|| s.load(Ordering::Relaxed)));
+        InThread {
+            path,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for InThread {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
