@@ -32,74 +32,45 @@ struct Args {
 
 type Stop = Arc<AtomicBool>;
 
-/// Starts the simulated inverter on a new pseudo-terminal; returns its path.
-fn start_inverter(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
-    let mut pty = Pty::new()?;
-    let path = pty.path().to_string();
-    let stop = stop.clone();
-    let t = std::thread::spawn(move || {
-        let mut inverter = Inverter::new(BatterySystem::V48);
-        let done = || stop.load(Ordering::Relaxed);
-        let _ = examples::axpert_sim::serve(&mut inverter, pty.master(), done, |_, _| {});
-    });
-    Ok((path, t))
-}
-
-/// Starts the simulated drive (address 1) on a new pseudo-terminal.
-fn start_drive(
+/// Runs `serve(master, stopped)` on a thread over a new pseudo-terminal;
+/// returns the path clients open and the thread.
+fn on_pty(
     stop: &Stop,
-) -> Result<(String, std::thread::JoinHandle<()>), Box<dyn std::error::Error>> {
+    serve: impl FnOnce(&mut Serial, &dyn Fn() -> bool) + Send + 'static,
+) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
     let mut pty = Pty::new()?;
     let path = pty.path().to_string();
     let stop = stop.clone();
-    let address = Address::new(1)?;
-    let t = std::thread::spawn(move || {
-        let mut drive = Drive::new(address, Radix::Literal);
-        let done = || stop.load(Ordering::Relaxed);
-        let _ = examples::enc_sim::serve(&mut drive, pty.master(), done, |_, _| {});
-    });
-    Ok((path, t))
-}
-
-/// Starts the simulated battery (an SLCAN adapter) on a new pseudo-terminal.
-fn start_battery(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
-    let mut pty = Pty::new()?;
-    let path = pty.path().to_string();
-    let stop = stop.clone();
-    let t = std::thread::spawn(move || {
-        let mut pack = Pack::new(Profile::PylonV12);
-        let done = || stop.load(Ordering::Relaxed);
-        let _ = examples::serve::serve(pty.master(), done, |dt, input, out| {
-            pack.step(dt, input, out)
-        });
-    });
-    Ok((path, t))
-}
-
-/// Starts the simulated VM1000-style Modbus drive (unit 1) on a new pseudo-terminal.
-fn start_modbus_drive(stop: &Stop) -> std::io::Result<(String, std::thread::JoinHandle<()>)> {
-    let mut pty = Pty::new()?;
-    let path = pty.path().to_string();
-    let stop = stop.clone();
-    let t = std::thread::spawn(move || {
-        let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
-        let mode = Mode::Length {
-            silence: Duration::from_millis(50),
-        };
-        let mut bus = Bus::new(&[1], line, mode);
-        let done = || stop.load(Ordering::Relaxed);
-        let _ = examples::modbus_sim::serve(&mut bus, pty.master(), done);
-    });
+    let t = std::thread::spawn(move || serve(pty.master(), &|| stop.load(Ordering::Relaxed)));
     Ok((path, t))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let stop = Arc::new(AtomicBool::new(false));
-    let (inverter_path, inverter_sim) = start_inverter(&stop)?;
-    let (drive_path, drive_sim) = start_drive(&stop)?;
-    let (battery_path, battery_sim) = start_battery(&stop)?;
-    let (modbus_path, modbus_sim) = start_modbus_drive(&stop)?;
+    let (inverter_path, inverter_sim) = on_pty(&stop, |io, stopped| {
+        let mut inverter = Inverter::new(BatterySystem::V48);
+        let _ = examples::axpert_sim::serve(&mut inverter, io, stopped, |_, _| {});
+    })?;
+    let address = Address::new(1)?;
+    let (drive_path, drive_sim) = on_pty(&stop, move |io, stopped| {
+        let mut drive = Drive::new(address, Radix::Literal);
+        let _ = examples::enc_sim::serve(&mut drive, io, stopped, |_, _| {});
+    })?;
+    // The battery behind a simulated SLCAN adapter.
+    let (battery_path, battery_sim) = on_pty(&stop, |io, stopped| {
+        let mut pack = Pack::new(Profile::PylonV12);
+        let _ = examples::serve::serve(io, stopped, |dt, input, out| pack.step(dt, input, out));
+    })?;
+    // The VM1000-style drive, unit 1.
+    let (modbus_path, modbus_sim) = on_pty(&stop, |io, stopped| {
+        let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
+        let mode = Mode::Length {
+            silence: Duration::from_millis(50),
+        };
+        let mut bus = Bus::new(&[1], line, mode);
+        let _ = examples::modbus_sim::serve(&mut bus, io, stopped);
+    })?;
     println!("simulated Axpert inverter on {inverter_path}");
     println!("simulated ENC drive (address 1) on {drive_path}");
     println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
