@@ -2,6 +2,10 @@
 //!
 //! Reads wait at most [`READ_SLICE`] and then report
 //! [`std::io::ErrorKind::TimedOut`], so a driver can check its deadline.
+//! Only "nothing arrived yet" reads as a time-out; a port that is gone (an
+//! unplugged USB adapter, a pseudo-terminal whose other side closed) reads
+//! as an error of kind [`std::io::ErrorKind::BrokenPipe`], so a driver
+//! reports it instead of waiting for a reply that cannot come.
 
 use std::io::{self, Read as _, Write as _};
 use std::time::Duration;
@@ -82,15 +86,41 @@ impl embedded_io::ErrorType for Serial {
     type Error = io::Error;
 }
 
+/// EIO, what Linux reads from a tty whose device is gone (an unplugged USB
+/// adapter, a hung-up line, a pseudo-terminal without its other side).
+const EIO: i32 = 5;
+
 impl embedded_io::Read for Serial {
+    /// Bytes received; [`io::ErrorKind::TimedOut`] when none arrived within
+    /// [`READ_SLICE`]; [`io::ErrorKind::BrokenPipe`] when the port is gone.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.port.read(buf) {
-            // A pseudo-terminal whose other side is closed reads EIO; treat
-            // it like silence so a client can wait for a simulator to return.
-            Err(e) if e.raw_os_error() == Some(5) => {
-                std::thread::sleep(READ_SLICE);
+            // The port polls for [`READ_SLICE`] first and reports TimedOut
+            // itself. A non-blocking or interrupted read also means that
+            // nothing has arrived yet.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut
+                        | io::ErrorKind::WouldBlock
+                        | io::ErrorKind::Interrupted
+                ) =>
+            {
                 Err(io::ErrorKind::TimedOut.into())
             }
+            // The device is gone: an error, never silence (a driver would
+            // otherwise wait out every timeout on a dead port).
+            Err(e) if e.raw_os_error() == Some(EIO) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                format!("serial port disconnected ({e})"),
+            )),
+            // The read follows a poll that found the port readable, and a
+            // raw tty read blocks for at least one byte: nothing at all is
+            // the end of the file, a hung-up line.
+            Ok(0) if !buf.is_empty() => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "serial port hung up (end of file)",
+            )),
             other => other,
         }
     }
@@ -173,5 +203,157 @@ mod tests {
         assert_eq!(got, b"(NAKss\r");
         let e = client.read(&mut buf).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[test]
+    fn a_pty_whose_other_side_closed_is_an_error_not_silence() {
+        // The client's side: the simulator (master) went away.
+        let pty = Pty::new().unwrap();
+        let mut client = Serial::open(pty.path(), Settings::default()).unwrap();
+        drop(pty);
+        let mut buf = [0u8; 8];
+        for _ in 0..3 {
+            let e = client.read(&mut buf).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        }
+        // The master's side: every client (slave) closed.
+        let (master, slave) = TTYPort::pair().unwrap();
+        let mut master = Serial::from_port(Box::new(master)).unwrap();
+        assert_eq!(
+            master.read(&mut buf).unwrap_err().kind(),
+            io::ErrorKind::TimedOut,
+            "open but quiet"
+        );
+        drop(slave);
+        let e = master.read(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+    }
+
+    /// A port whose reads return what a test scripted.
+    struct Scripted(Vec<io::Result<usize>>);
+
+    impl io::Read for Scripted {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            self.0.remove(0)
+        }
+    }
+
+    impl io::Write for Scripted {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl SerialPort for Scripted {
+        fn name(&self) -> Option<String> {
+            None
+        }
+        fn baud_rate(&self) -> serialport::Result<u32> {
+            Ok(9600)
+        }
+        fn data_bits(&self) -> serialport::Result<DataBits> {
+            Ok(DataBits::Eight)
+        }
+        fn flow_control(&self) -> serialport::Result<serialport::FlowControl> {
+            Ok(serialport::FlowControl::None)
+        }
+        fn parity(&self) -> serialport::Result<Parity> {
+            Ok(Parity::None)
+        }
+        fn stop_bits(&self) -> serialport::Result<StopBits> {
+            Ok(StopBits::One)
+        }
+        fn timeout(&self) -> Duration {
+            READ_SLICE
+        }
+        fn set_baud_rate(&mut self, _: u32) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn set_data_bits(&mut self, _: DataBits) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn set_flow_control(&mut self, _: serialport::FlowControl) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn set_parity(&mut self, _: Parity) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn set_stop_bits(&mut self, _: StopBits) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn set_timeout(&mut self, _: Duration) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn write_request_to_send(&mut self, _: bool) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn write_data_terminal_ready(&mut self, _: bool) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn read_clear_to_send(&mut self) -> serialport::Result<bool> {
+            Ok(false)
+        }
+        fn read_data_set_ready(&mut self) -> serialport::Result<bool> {
+            Ok(false)
+        }
+        fn read_ring_indicator(&mut self) -> serialport::Result<bool> {
+            Ok(false)
+        }
+        fn read_carrier_detect(&mut self) -> serialport::Result<bool> {
+            Ok(false)
+        }
+        fn bytes_to_read(&self) -> serialport::Result<u32> {
+            Ok(0)
+        }
+        fn bytes_to_write(&self) -> serialport::Result<u32> {
+            Ok(0)
+        }
+        fn clear(&self, _: serialport::ClearBuffer) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn try_clone(&self) -> serialport::Result<Box<dyn SerialPort>> {
+            Err(serialport::Error::new(
+                serialport::ErrorKind::Unknown,
+                "not cloneable",
+            ))
+        }
+        fn set_break(&self) -> serialport::Result<()> {
+            Ok(())
+        }
+        fn clear_break(&self) -> serialport::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn eio_from_a_vanished_adapter_is_an_error_and_only_no_data_is_a_timeout() {
+        let mut port = Serial::from_port(Box::new(Scripted(vec![
+            Err(io::ErrorKind::TimedOut.into()),
+            Err(io::ErrorKind::WouldBlock.into()),
+            Err(io::ErrorKind::Interrupted.into()),
+            Ok(3),
+            // An unplugged USB adapter: read(2) gives EIO.
+            Err(io::Error::from_raw_os_error(5)),
+            // A hung-up line: end of file.
+            Ok(0),
+            Err(io::Error::from_raw_os_error(13)),
+        ])))
+        .unwrap();
+        let mut buf = [0u8; 8];
+        for _ in 0..3 {
+            let e = port.read(&mut buf).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        }
+        assert_eq!(port.read(&mut buf).unwrap(), 3);
+        let e = port.read(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "EIO: {e}");
+        assert!(e.to_string().contains("disconnected"), "{e}");
+        let e = port.read(&mut buf).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "EOF: {e}");
+        let e = port.read(&mut buf).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(13), "other errors pass unchanged");
     }
 }
