@@ -263,13 +263,44 @@ impl Decoder {
 }
 
 #[cfg(feature = "std")]
-pub use driver::Slcan;
+pub use driver::{DriverError, Slcan};
 
 #[cfg(feature = "std")]
 mod driver {
     use embedded_io::{Error as _, ErrorKind, Read, Write};
 
-    use super::{Decoder, Frame, Line, bitrate_code, encode_frame};
+    use super::{Decoder, Error, Frame, Line, bitrate_code, encode_frame};
+
+    /// What the [`Slcan`] driver can fail with: `E` from the port.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum DriverError<E> {
+        /// The port failed.
+        Io(E),
+        /// The codec refused: a frame could not be encoded.
+        Slcan(Error),
+        /// A CAN bit rate with no `Sn` command; nothing was sent.
+        Bitrate {
+            /// The bit rate asked for, bit/s.
+            bitrate: u32,
+        },
+    }
+
+    impl<E: core::fmt::Display> core::fmt::Display for DriverError<E> {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            match self {
+                DriverError::Io(e) => write!(f, "i/o error: {e}"),
+                DriverError::Slcan(e) => write!(f, "{e}"),
+                DriverError::Bitrate { bitrate } => write!(
+                    f,
+                    "slcan has no command for {bitrate} bit/s (10000, 20000, 50000, 100000, \
+                     125000, 250000, 500000, 800000 or 1000000)"
+                ),
+            }
+        }
+    }
+
+    impl<E: core::fmt::Debug + core::fmt::Display> core::error::Error for DriverError<E> {}
 
     /// An SLCAN adapter on a serial port.
     #[derive(Debug)]
@@ -294,27 +325,32 @@ mod driver {
         }
 
         /// Closes the channel, sets `bitrate` and opens it (`C`, `Sn`, `O`).
-        pub fn open(&mut self, bitrate: u32) -> Result<(), T::Error> {
-            let code = bitrate_code(bitrate).unwrap_or(b'6');
-            self.io.write_all(b"C\r")?;
-            self.io.write_all(&[b'S', code, b'\r'])?;
-            self.io.write_all(b"O\r")?;
-            self.io.flush()
+        /// A bit rate without an `Sn` command (see [`bitrate_code`]) is
+        /// refused before anything is sent.
+        pub fn open(&mut self, bitrate: u32) -> Result<(), DriverError<T::Error>> {
+            let code = bitrate_code(bitrate).ok_or(DriverError::Bitrate { bitrate })?;
+            self.io.write_all(b"C\r").map_err(DriverError::Io)?;
+            self.io
+                .write_all(&[b'S', code, b'\r'])
+                .map_err(DriverError::Io)?;
+            self.io.write_all(b"O\r").map_err(DriverError::Io)?;
+            self.io.flush().map_err(DriverError::Io)
         }
 
         /// Sends a frame.
-        pub fn send(&mut self, frame: &Frame) -> Result<(), T::Error> {
+        pub fn send(&mut self, frame: &Frame) -> Result<(), DriverError<T::Error>> {
             let mut line = [0u8; 32];
-            if let Ok(n) = encode_frame(frame, &mut line) {
-                self.io.write_all(line.get(..n).unwrap_or_default())?;
-                self.io.flush()?;
-            }
-            Ok(())
+            let n = encode_frame(frame, &mut line).map_err(DriverError::Slcan)?;
+            let bytes = line
+                .get(..n)
+                .ok_or(DriverError::Slcan(Error::BufferTooSmall))?;
+            self.io.write_all(bytes).map_err(DriverError::Io)?;
+            self.io.flush().map_err(DriverError::Io)
         }
 
         /// The next received frame; `Ok(None)` when a read timed out with
         /// nothing complete. Lines that are not frames are skipped.
-        pub fn receive(&mut self) -> Result<Option<Frame>, T::Error> {
+        pub fn receive(&mut self) -> Result<Option<Frame>, DriverError<T::Error>> {
             loop {
                 while self.pos < self.len {
                     let chunk = self.buf.get(self.pos..self.len).unwrap_or_default();
@@ -330,7 +366,7 @@ mod driver {
                         self.len = n;
                     }
                     Err(e) if e.kind() == ErrorKind::TimedOut => return Ok(None),
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(DriverError::Io(e)),
                 }
             }
         }
@@ -407,5 +443,80 @@ mod tests {
             }
         }
         assert_eq!((frames, refused), (2, 1));
+    }
+
+    /// A port that records what is written and reads from a script.
+    #[cfg(feature = "std")]
+    #[derive(Default)]
+    struct Port {
+        written: Vec<u8>,
+        reads: Vec<Result<Vec<u8>, embedded_io::ErrorKind>>,
+    }
+
+    #[cfg(feature = "std")]
+    impl embedded_io::ErrorType for Port {
+        type Error = embedded_io::ErrorKind;
+    }
+
+    #[cfg(feature = "std")]
+    impl embedded_io::Read for Port {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            if self.reads.is_empty() {
+                return Err(embedded_io::ErrorKind::TimedOut);
+            }
+            let bytes = self.reads.remove(0)?;
+            buf[..bytes.len()].copy_from_slice(&bytes);
+            Ok(bytes.len())
+        }
+    }
+
+    #[cfg(feature = "std")]
+    impl embedded_io::Write for Port {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn driver_refuses_an_unknown_bitrate_before_sending() {
+        let mut s = Slcan::new(Port::default());
+        assert_eq!(
+            s.open(123_456),
+            Err(DriverError::Bitrate { bitrate: 123_456 })
+        );
+        assert_eq!(s.io_mut().written, b"", "nothing sent");
+        let e = s.open(0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "slcan has no command for 0 bit/s (10000, 20000, 50000, 100000, \
+             125000, 250000, 500000, 800000 or 1000000)"
+        );
+        s.open(250_000).unwrap();
+        assert_eq!(s.io_mut().written, b"C\rS5\rO\r");
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn driver_sends_receives_and_reports_port_errors() {
+        let mut s = Slcan::new(Port {
+            reads: vec![
+                Ok(b"z\rt3510\r".to_vec()),
+                Err(embedded_io::ErrorKind::BrokenPipe),
+            ],
+            ..Port::default()
+        });
+        s.send(&std_frame(0x305, &[0x21])).unwrap();
+        assert_eq!(s.io_mut().written, b"t305121\r");
+        assert_eq!(s.receive(), Ok(Some(std_frame(0x351, &[]))));
+        assert_eq!(
+            s.receive(),
+            Err(DriverError::Io(embedded_io::ErrorKind::BrokenPipe))
+        );
+        assert_eq!(s.receive(), Ok(None), "a time-out is no error");
     }
 }

@@ -29,8 +29,10 @@ struct Args {
     /// Serial speed of the SLCAN adapter link.
     #[arg(long, default_value_t = 115_200)]
     baud: u32,
-    /// CAN bit rate (500000 for Pylon; some Victron-style BMSes use 250000).
-    #[arg(long, default_value_t = 500_000)]
+    /// CAN bit rate of the SLCAN adapter (500000 for Pylon; some
+    /// Victron-style BMSes use 250000): 10000, 20000, 50000, 100000,
+    /// 125000, 250000, 500000, 800000 or 1000000.
+    #[arg(long, default_value_t = 500_000, value_parser = slcan_bitrate)]
     bitrate: u32,
     /// Send the inverter's keep-alive (0x305) once a second.
     #[arg(long)]
@@ -41,6 +43,16 @@ struct Args {
     /// Stop after this many seconds (default: run until killed).
     #[arg(long)]
     seconds: Option<f64>,
+}
+
+/// A bit rate SLCAN has an `Sn` command for.
+fn slcan_bitrate(text: &str) -> Result<u32, String> {
+    text.parse()
+        .ok()
+        .filter(|&b| transports::slcan::bitrate_code(b).is_some())
+        .ok_or_else(|| {
+            "use 10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000 or 1000000".into()
+        })
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
@@ -65,12 +77,11 @@ impl Bus {
     }
 
     fn send(&mut self, f: &Frame) {
-        let r = match self {
-            Bus::Slcan(s) => s.send(f),
+        match self {
+            Bus::Slcan(s) => s.send(f).unwrap_or_else(|e| fail(e)),
             #[cfg(target_os = "linux")]
-            Bus::Can(c) => c.send(f),
-        };
-        r.unwrap_or_else(|e| fail(e));
+            Bus::Can(c) => c.send(f).unwrap_or_else(|e| fail(e)),
+        }
     }
 }
 
