@@ -185,8 +185,29 @@ impl<E: CodeTable, const W: u8> Codec for Code<E, W> {
         E::from_u32(v).ok_or(FieldError::Overflow)
     }
     fn write(value: &E, w: &mut Writer<'_>) -> Result<(), Error> {
-        let v = i32::try_from(value.to_u32()).map_err(|_| Error::BufferTooSmall { needed: 0 })?;
-        w.display(Decimal::new(v, 0).with_width(W))
+        // The number's digits, least significant first (a u32 has at most 10).
+        let mut digits = [b'0'; 10];
+        let mut n = 0;
+        let mut v = value.to_u32();
+        for d in digits.iter_mut() {
+            *d = b'0' + (v % 10) as u8;
+            n += 1;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        // Zero-padded to W digits; a longer number keeps all its digits.
+        let width = n.max(usize::from(W));
+        let needed = w.len() + width;
+        let too_small = |_| Error::BufferTooSmall { needed };
+        for _ in n..width {
+            w.put(b"0").map_err(too_small)?;
+        }
+        for d in digits.iter().take(n).rev() {
+            w.put(&[*d]).map_err(too_small)?;
+        }
+        Ok(())
     }
 }
 
@@ -346,6 +367,8 @@ pub(crate) use record;
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
 
     #[test]
@@ -367,6 +390,54 @@ mod tests {
                 expected: 3,
                 found: 2
             })
+        );
+    }
+
+    /// A code table whose numbers do not fit an `i32`.
+    #[derive(Debug, Clone, Copy)]
+    struct Big(u32);
+
+    impl CodeTable for Big {
+        fn from_u32(v: u32) -> Option<Self> {
+            Some(Big(v))
+        }
+        fn to_u32(self) -> u32 {
+            self.0
+        }
+    }
+
+    fn write_code<E: CodeTable, const W: u8>(
+        value: E,
+        cap: usize,
+    ) -> Result<std::vec::Vec<u8>, Error> {
+        let mut buf = std::vec![0u8; cap];
+        let mut w = Writer::new(&mut buf);
+        w.put(b"(")?;
+        Code::<E, W>::write(&value, &mut w)?;
+        let n = w.len();
+        Ok(buf[..n].to_vec())
+    }
+
+    #[test]
+    fn codes_are_zero_padded_and_overflow_reports_the_size_needed() {
+        assert_eq!(
+            write_code::<_, 2>(crate::BatteryType::Flooded, 8).unwrap(),
+            b"(01"
+        );
+        assert_eq!(write_code::<_, 1>(Big(0), 8).unwrap(), b"(0");
+        assert_eq!(
+            write_code::<_, 3>(Big(u32::MAX), 16).unwrap(),
+            b"(4294967295",
+            "a number wider than its field keeps all its digits"
+        );
+        // "(" and three digits need 4 bytes.
+        assert_eq!(
+            write_code::<_, 3>(crate::BatteryType::User, 2),
+            Err(Error::BufferTooSmall { needed: 4 })
+        );
+        assert_eq!(
+            write_code::<_, 3>(Big(3_000_000_000), 4),
+            Err(Error::BufferTooSmall { needed: 11 })
         );
     }
 
