@@ -340,9 +340,9 @@ impl Setting {
     /// units of `10^-scale` V (scale 1, or 2 for `PBEQV`).
     ///
     /// The document gives the 48 V ranges of PSDV, PCVV, PBFT and PBEQV
-    /// only (and 24 V for PBEQV); the 12 V and 24 V ranges here are the
-    /// 48 V ones scaled by the cell count, an inference. The 12 V PBDV list
-    /// follows the pattern of the document's 12 V PBCV list.
+    /// only (and 24 V for PBEQV); the other 12 V and 24 V ranges here are
+    /// the 48 V ones scaled by the cell count, an inference. The 12 V PBDV
+    /// list follows the pattern of the document's 12 V PBCV list.
     fn voltage_rule(name: &str, system: BatterySystem) -> Rule {
         use BatterySystem::*;
         let (div, hv) = match system {
@@ -367,8 +367,12 @@ impl Setting {
             },
             "PSDV" => range(400 / div, 480 / div, 1),
             "PCVV" | "PBFT" => range(480 / div, if hv { 640 } else { 584 / div }, 1),
-            // PBEQV: 48.00..=61.00 V (VP/VM-5000), 24.00..=31.50 V (VP/VM-3000).
-            _ => range(4800 / div, 6100 / div, 1),
+            // PBEQV: 48.00..=61.00 V (VP/VM-5000), 24.00..=31.50 V (VP/VM-3000
+            // and VM-3000 PLUS), both from the document; 24 V is not 48 V halved.
+            _ => match system {
+                V24 => range(2400, 3150, 1),
+                V12 | V48 | V48Hv64 => range(4800 / div, 6100 / div, 1),
+            },
         }
     }
 
@@ -1003,6 +1007,216 @@ mod tests {
             Command::Setting(Enable(FlagSet::empty())).encode(&mut [0; 32]),
             Err(Error::Flag { letter: 0 })
         );
+    }
+
+    /// Both ends of every range the crate validates are accepted (encoded,
+    /// and decoded by the device side) and the values just outside both
+    /// ends are refused, for each battery system. Ranges from the protocol
+    /// document (§3.2); the 12 V and 24 V PSDV/PCVV/PBFT and 12 V PBEQV
+    /// ranges are the crate's cell-count inference.
+    #[test]
+    fn every_validated_range_at_both_ends() {
+        use crate::{BatteryType, ChargerSource, InputRange, OutputMode, OutputSource};
+        use Setting::*;
+        let accepted: &[(Setting, &str)] = &[
+            (MaxChargingCurrent(0), "MCHGC000"),
+            (MaxChargingCurrent(999), "MCHGC999"),
+            (MaxUtilityChargingCurrent(0), "MUCHGC000"),
+            (MaxUtilityChargingCurrent(999), "MUCHGC999"),
+            (MaxChargingCurrentOf { unit: 0, amps: 0 }, "MNCHGC0000"),
+            (MaxChargingCurrentOf { unit: 9, amps: 999 }, "MNCHGC9999"),
+            (OutputFrequency(50), "F50"),
+            (OutputFrequency(60), "F60"),
+            (OutputSource(OutputSource::from_code(0)), "POP00"),
+            (OutputSource(OutputSource::from_code(2)), "POP02"),
+            (ChargerSource(ChargerSource::from_code(0)), "PCP00"),
+            (ChargerSource(ChargerSource::from_code(3)), "PCP03"),
+            (InputRange(InputRange::from_code(0)), "PGR00"),
+            (InputRange(InputRange::from_code(1)), "PGR01"),
+            (BatteryType(BatteryType::from_code(0)), "PBT00"),
+            (BatteryType(BatteryType::from_code(1)), "PBT01"),
+            (OutputMode(OutputMode::from_code(0)), "POPM00"),
+            (OutputMode(OutputMode::from_code(4)), "POPM04"),
+            (
+                ChargerSourceOf {
+                    unit: 0,
+                    source: ChargerSource::from_code(0),
+                },
+                "PPCP000",
+            ),
+            (
+                ChargerSourceOf {
+                    unit: 9,
+                    source: ChargerSource::from_code(3),
+                },
+                "PPCP903",
+            ),
+            (EqualizationTime(5), "PBEQT005"),
+            (EqualizationTime(900), "PBEQT900"),
+            (EqualizationOverTime(5), "PBEQOT005"),
+            (EqualizationOverTime(900), "PBEQOT900"),
+            (EqualizationPeriod(0), "PBEQP000"),
+            (EqualizationPeriod(90), "PBEQP090"),
+            (MaxCvTime(0), "PCVT000"),
+            (MaxCvTime(900), "PCVT900"),
+            // PBCV: 12 V listed values, 24 V 22.0–25.5 by 0.5, 48 V 44–51 by 1.
+            (RechargeVoltage(v(V12, "11.0")), "PBCV11.0"),
+            (RechargeVoltage(v(V12, "12.8")), "PBCV12.8"),
+            (RechargeVoltage(v(V24, "22.0")), "PBCV22.0"),
+            (RechargeVoltage(v(V24, "25.5")), "PBCV25.5"),
+            (RechargeVoltage(v(V48, "44.0")), "PBCV44.0"),
+            (RechargeVoltage(v(V48, "51.0")), "PBCV51.0"),
+            (RechargeVoltage(v(V48Hv64, "44.0")), "PBCV44.0"),
+            (RechargeVoltage(v(V48Hv64, "51.0")), "PBCV51.0"),
+            // PBDV: 00.0 (battery full), 12 V 12.0–14.5 listed, 24 V
+            // 24.0–29.0 by 0.5, 48 V 48–58 by 1.
+            (RedischargeVoltage(v(V12, "0.0")), "PBDV00.0"),
+            (RedischargeVoltage(v(V12, "12.0")), "PBDV12.0"),
+            (RedischargeVoltage(v(V12, "14.5")), "PBDV14.5"),
+            (RedischargeVoltage(v(V24, "24.0")), "PBDV24.0"),
+            (RedischargeVoltage(v(V24, "29.0")), "PBDV29.0"),
+            (RedischargeVoltage(v(V48, "48.0")), "PBDV48.0"),
+            (RedischargeVoltage(v(V48, "58.0")), "PBDV58.0"),
+            (RedischargeVoltage(v(V48Hv64, "58.0")), "PBDV58.0"),
+            // PSDV: 48 V 40.0–48.0.
+            (CutoffVoltage(v(V12, "10.0")), "PSDV10.0"),
+            (CutoffVoltage(v(V12, "12.0")), "PSDV12.0"),
+            (CutoffVoltage(v(V24, "20.0")), "PSDV20.0"),
+            (CutoffVoltage(v(V24, "24.0")), "PSDV24.0"),
+            (CutoffVoltage(v(V48, "40.0")), "PSDV40.0"),
+            (CutoffVoltage(v(V48, "48.0")), "PSDV48.0"),
+            (CutoffVoltage(v(V48Hv64, "40.0")), "PSDV40.0"),
+            (CutoffVoltage(v(V48Hv64, "48.0")), "PSDV48.0"),
+            // PCVV and PBFT: 48 V 48.0–58.4, 64 VDC models 48.0–64.0.
+            (BulkVoltage(v(V12, "12.0")), "PCVV12.0"),
+            (BulkVoltage(v(V12, "14.6")), "PCVV14.6"),
+            (BulkVoltage(v(V24, "24.0")), "PCVV24.0"),
+            (BulkVoltage(v(V24, "29.2")), "PCVV29.2"),
+            (BulkVoltage(v(V48, "48.0")), "PCVV48.0"),
+            (BulkVoltage(v(V48, "58.4")), "PCVV58.4"),
+            (BulkVoltage(v(V48Hv64, "48.0")), "PCVV48.0"),
+            (BulkVoltage(v(V48Hv64, "64.0")), "PCVV64.0"),
+            (FloatVoltage(v(V12, "12.0")), "PBFT12.0"),
+            (FloatVoltage(v(V12, "14.6")), "PBFT14.6"),
+            (FloatVoltage(v(V24, "24.0")), "PBFT24.0"),
+            (FloatVoltage(v(V24, "29.2")), "PBFT29.2"),
+            (FloatVoltage(v(V48, "48.0")), "PBFT48.0"),
+            (FloatVoltage(v(V48, "58.4")), "PBFT58.4"),
+            (FloatVoltage(v(V48Hv64, "48.0")), "PBFT48.0"),
+            (FloatVoltage(v(V48Hv64, "64.0")), "PBFT64.0"),
+            // PBEQV: VP/VM-5000 48.00–61.00, VP/VM-3000 24.00–31.50.
+            (EqualizationVoltage(v(V12, "12.00")), "PBEQV12.00"),
+            (EqualizationVoltage(v(V12, "15.25")), "PBEQV15.25"),
+            (EqualizationVoltage(v(V24, "24.00")), "PBEQV24.00"),
+            (EqualizationVoltage(v(V24, "31.50")), "PBEQV31.50"),
+            (EqualizationVoltage(v(V48, "48.00")), "PBEQV48.00"),
+            (EqualizationVoltage(v(V48, "61.00")), "PBEQV61.00"),
+            (EqualizationVoltage(v(V48Hv64, "48.00")), "PBEQV48.00"),
+            (EqualizationVoltage(v(V48Hv64, "61.00")), "PBEQV61.00"),
+        ];
+        for (s, text) in accepted {
+            assert_eq!(s.validate(), Ok(()), "{s:?}");
+            check(Command::Setting(*s), &with_crc(text.as_bytes()));
+        }
+        let refused: &[(Setting, i32)] = &[
+            (MaxChargingCurrent(1000), 1000),
+            (MaxUtilityChargingCurrent(1000), 1000),
+            (MaxChargingCurrentOf { unit: 10, amps: 0 }, 10),
+            (
+                MaxChargingCurrentOf {
+                    unit: 0,
+                    amps: 1000,
+                },
+                1000,
+            ),
+            (OutputFrequency(40), 40),
+            (OutputFrequency(49), 49),
+            (OutputFrequency(61), 61),
+            (OutputFrequency(70), 70),
+            (OutputSource(OutputSource::from_code(3)), 3),
+            (ChargerSource(ChargerSource::from_code(4)), 4),
+            (InputRange(InputRange::from_code(2)), 2),
+            (BatteryType(BatteryType::from_code(2)), 2),
+            (OutputMode(OutputMode::from_code(5)), 5),
+            (
+                ChargerSourceOf {
+                    unit: 10,
+                    source: ChargerSource::from_code(0),
+                },
+                10,
+            ),
+            (
+                ChargerSourceOf {
+                    unit: 0,
+                    source: ChargerSource::from_code(4),
+                },
+                4,
+            ),
+            (EqualizationTime(0), 0),
+            (EqualizationTime(4), 4),
+            (EqualizationTime(901), 901),
+            (EqualizationTime(905), 905),
+            (EqualizationOverTime(0), 0),
+            (EqualizationOverTime(4), 4),
+            (EqualizationOverTime(901), 901),
+            (EqualizationOverTime(905), 905),
+            (EqualizationPeriod(91), 91),
+            (MaxCvTime(901), 901),
+            (MaxCvTime(905), 905),
+            (RechargeVoltage(v(V12, "10.9")), 109),
+            (RechargeVoltage(v(V12, "12.9")), 129),
+            (RechargeVoltage(v(V24, "21.5")), 215),
+            (RechargeVoltage(v(V24, "26.0")), 260),
+            (RechargeVoltage(v(V48, "43.0")), 430),
+            (RechargeVoltage(v(V48, "52.0")), 520),
+            (RechargeVoltage(v(V48Hv64, "52.0")), 520),
+            (RedischargeVoltage(v(V12, "11.9")), 119),
+            (RedischargeVoltage(v(V12, "14.6")), 146),
+            (RedischargeVoltage(v(V24, "23.5")), 235),
+            (RedischargeVoltage(v(V24, "29.5")), 295),
+            (RedischargeVoltage(v(V48, "47.0")), 470),
+            (RedischargeVoltage(v(V48, "59.0")), 590),
+            (CutoffVoltage(v(V12, "9.9")), 99),
+            (CutoffVoltage(v(V12, "12.1")), 121),
+            (CutoffVoltage(v(V24, "19.9")), 199),
+            (CutoffVoltage(v(V24, "24.1")), 241),
+            (CutoffVoltage(v(V48, "39.9")), 399),
+            (CutoffVoltage(v(V48, "48.1")), 481),
+            (CutoffVoltage(v(V48Hv64, "48.1")), 481),
+            (BulkVoltage(v(V12, "11.9")), 119),
+            (BulkVoltage(v(V12, "14.7")), 147),
+            (BulkVoltage(v(V24, "23.9")), 239),
+            (BulkVoltage(v(V24, "29.3")), 293),
+            (BulkVoltage(v(V48, "47.9")), 479),
+            (BulkVoltage(v(V48, "58.5")), 585),
+            (BulkVoltage(v(V48Hv64, "47.9")), 479),
+            (BulkVoltage(v(V48Hv64, "64.1")), 641),
+            (FloatVoltage(v(V12, "11.9")), 119),
+            (FloatVoltage(v(V12, "14.7")), 147),
+            (FloatVoltage(v(V24, "23.9")), 239),
+            (FloatVoltage(v(V24, "29.3")), 293),
+            (FloatVoltage(v(V48, "47.9")), 479),
+            (FloatVoltage(v(V48, "58.5")), 585),
+            (FloatVoltage(v(V48Hv64, "47.9")), 479),
+            (FloatVoltage(v(V48Hv64, "64.1")), 641),
+            (EqualizationVoltage(v(V12, "11.99")), 1199),
+            (EqualizationVoltage(v(V12, "15.26")), 1526),
+            (EqualizationVoltage(v(V24, "23.99")), 2399),
+            (EqualizationVoltage(v(V24, "31.51")), 3151),
+            (EqualizationVoltage(v(V48, "47.99")), 4799),
+            (EqualizationVoltage(v(V48, "61.01")), 6101),
+            (EqualizationVoltage(v(V48Hv64, "47.99")), 4799),
+            (EqualizationVoltage(v(V48Hv64, "61.01")), 6101),
+        ];
+        for (s, found) in refused {
+            match s.validate() {
+                Err(Error::OutOfRange { found: f, .. }) => assert_eq!(f, *found, "{s:?}"),
+                other => panic!("{s:?} gave {other:?}"),
+            }
+            let mut buf = [0u8; 32];
+            assert!(Command::Setting(*s).encode(&mut buf).is_err(), "{s:?}");
+            assert_eq!(buf, [0u8; 32], "{s:?} wrote bytes");
+        }
     }
 
     #[test]
