@@ -435,6 +435,57 @@ impl Inverter {
         }
     }
 
+    /// `PF`: every setting QDI lists goes back to what QDI reports; the
+    /// equalization settings, which QDI does not list, to a new unit's.
+    /// The live state (time, battery, load, grid) is not a setting.
+    fn reset_defaults(&mut self) {
+        let q = self.defaults();
+        let tenths = |x: Decimal| x.at_scale(1).unwrap_or(0);
+        let whole = |x: Decimal| x.to_u32().and_then(|v| u16::try_from(v).ok()).unwrap_or(0);
+        let mut enabled = FlagSet::empty();
+        for (on, flag) in [
+            (q.buzzer, FlagSet::BUZZER),
+            (q.overload_bypass, FlagSet::OVERLOAD_BYPASS),
+            (q.power_saving, FlagSet::POWER_SAVING),
+            (q.lcd_return_default, FlagSet::LCD_RETURN_DEFAULT),
+            (q.overload_restart, FlagSet::OVERLOAD_RESTART),
+            (
+                q.over_temperature_restart,
+                FlagSet::OVER_TEMPERATURE_RESTART,
+            ),
+            (q.lcd_backlight, FlagSet::BACKLIGHT),
+            (q.primary_source_alarm, FlagSet::PRIMARY_SOURCE_ALARM),
+            (q.fault_code_record, FlagSet::FAULT_RECORD),
+        ] {
+            enabled.set(flag, on);
+        }
+        *self = Inverter {
+            output_source: q.output_source_priority,
+            charger_source: q.charger_source_priority,
+            battery_type: q.battery_type,
+            input_range: q.input_voltage_range,
+            output_mode: q.output_mode,
+            frequency: u8::try_from(whole(q.ac_output_frequency)).unwrap_or(50),
+            recharge: tenths(q.battery_recharge_voltage),
+            redischarge: tenths(q.battery_redischarge_voltage),
+            cutoff: tenths(q.battery_under_voltage),
+            bulk: tenths(q.bulk_voltage),
+            float: tenths(q.float_voltage),
+            max_charge: whole(q.max_charging_current),
+            max_utility_charge: whole(q.max_ac_charging_current),
+            enabled,
+            pv_ok_all: q.pv_ok_condition,
+            pv_balance: q.pv_power_balance,
+            cv_time: q.max_cv_charging_time.map_or(0, whole),
+            clock: self.clock,
+            rng: self.rng,
+            soc: self.soc,
+            load_w: self.load_w,
+            grid_on: self.grid_on,
+            ..Inverter::new(self.system)
+        };
+    }
+
     /// Applies a setting the protocol crate has already range-checked;
     /// `false` for what this unit refuses on top (currents not in its lists).
     fn apply(&mut self, s: Setting) -> bool {
@@ -442,16 +493,7 @@ impl Inverter {
         match s {
             Setting::Enable(f) => self.enabled |= f,
             Setting::Disable(f) => self.enabled.remove(f),
-            Setting::ResetDefaults => {
-                let fresh = Inverter::new(self.system);
-                *self = Inverter {
-                    clock: self.clock,
-                    rng: self.rng,
-                    soc: self.soc,
-                    load_w: self.load_w,
-                    ..fresh
-                };
-            }
+            Setting::ResetDefaults => self.reset_defaults(),
             Setting::MaxChargingCurrent(a) if CHARGE_CURRENTS.contains(&a) => self.max_charge = a,
             Setting::MaxChargingCurrentOf { unit: 0, amps } if amps <= 120 => {
                 self.max_charge = amps
@@ -568,5 +610,121 @@ mod tests {
         assert_eq!(r.battery_bulk_voltage.to_string(), "57.6");
         let cmd = Command::from_name("MCHGC", &["35"], BatterySystem::V48).unwrap();
         assert_eq!(inv.answer(Ok(cmd)), Response::Nak, "35 A is not in QMCHGCR");
+    }
+
+    /// QPIRI's and QFLAG's settable values equal QDI's defaults.
+    fn assert_settings_are_the_defaults(inv: &mut Inverter) {
+        let Response::RatedInfo(r) = inv.answer(Ok(Inquiry::RatedInfo.into())) else {
+            panic!("QPIRI")
+        };
+        let Response::Defaults(q) = inv.answer(Ok(Inquiry::Defaults.into())) else {
+            panic!("QDI")
+        };
+        let Response::Flags(f) = inv.answer(Ok(Inquiry::Flags.into())) else {
+            panic!("QFLAG")
+        };
+        let num = |x: Decimal| x.to_f64().unwrap();
+        let pairs = [
+            (
+                "frequency",
+                r.ac_output_rating_frequency,
+                q.ac_output_frequency,
+            ),
+            (
+                "re-charge",
+                r.battery_recharge_voltage,
+                q.battery_recharge_voltage,
+            ),
+            (
+                "re-discharge",
+                r.battery_redischarge_voltage,
+                q.battery_redischarge_voltage,
+            ),
+            ("cut-off", r.battery_under_voltage, q.battery_under_voltage),
+            ("bulk", r.battery_bulk_voltage, q.bulk_voltage),
+            ("float", r.battery_float_voltage, q.float_voltage),
+            (
+                "max charging",
+                r.max_charging_current,
+                q.max_charging_current,
+            ),
+            (
+                "max AC charging",
+                r.max_ac_charging_current,
+                q.max_ac_charging_current,
+            ),
+            (
+                "max C.V. time",
+                r.max_cv_charging_time.unwrap(),
+                q.max_cv_charging_time.unwrap(),
+            ),
+        ];
+        for (what, now, default) in pairs {
+            assert_eq!(num(now), num(default), "{what}");
+        }
+        assert_eq!(r.battery_type, q.battery_type);
+        assert_eq!(r.input_voltage_range, q.input_voltage_range);
+        assert_eq!(r.output_source_priority, q.output_source_priority);
+        assert_eq!(r.charger_source_priority, q.charger_source_priority);
+        assert_eq!(r.output_mode, q.output_mode);
+        assert_eq!(r.pv_ok_condition, q.pv_ok_condition);
+        assert_eq!(r.pv_power_balance, q.pv_power_balance);
+        let on = f.enabled_set();
+        for (flag, default) in [
+            (FlagSet::BUZZER, q.buzzer),
+            (FlagSet::OVERLOAD_BYPASS, q.overload_bypass),
+            (FlagSet::POWER_SAVING, q.power_saving),
+            (FlagSet::LCD_RETURN_DEFAULT, q.lcd_return_default),
+            (FlagSet::OVERLOAD_RESTART, q.overload_restart),
+            (
+                FlagSet::OVER_TEMPERATURE_RESTART,
+                q.over_temperature_restart,
+            ),
+            (FlagSet::BACKLIGHT, q.lcd_backlight),
+            (FlagSet::PRIMARY_SOURCE_ALARM, q.primary_source_alarm),
+            (FlagSet::FAULT_RECORD, q.fault_code_record),
+        ] {
+            assert_eq!(on.contains(flag), default, "{flag:?}");
+        }
+    }
+
+    #[test]
+    fn pf_restores_what_qdi_reports() {
+        for system in [
+            BatterySystem::V12,
+            BatterySystem::V24,
+            BatterySystem::V48,
+            BatterySystem::V48Hv64,
+        ] {
+            let mut inv = Inverter::new(system);
+            inv.set_grid(false);
+            let mut set = |name: &str, args: &[&str]| {
+                let cmd = Command::from_name(name, args, system).unwrap();
+                assert_eq!(inv.answer(Ok(cmd)), Response::Ack, "{system:?} {cmd}");
+            };
+            set("POP", &["1"]);
+            set("PCP", &["2"]);
+            set("PBT", &["1"]);
+            set("PGR", &["1"]);
+            set("POPM", &["2"]);
+            set("F", &["60"]);
+            set("MCHGC", &["110"]);
+            set("MUCHGC", &["2"]);
+            set("PE", &["bjkuvz"]);
+            set("PD", &["axy"]);
+            set("PPVOKC", &["1"]);
+            set("PSPB", &["0"]);
+            set("PCVT", &["120"]);
+            if system == BatterySystem::V48 {
+                set("PBCV", &["49"]);
+                set("PBDV", &["57"]);
+                set("PSDV", &["44.5"]);
+                set("PCVV", &["57.6"]);
+                set("PBFT", &["55.2"]);
+            }
+            set("PF", &[]);
+            assert_settings_are_the_defaults(&mut inv);
+            assert!(!inv.grid_on, "the grid is not a setting");
+        }
     }
 }
