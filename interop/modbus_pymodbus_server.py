@@ -1,5 +1,5 @@
 """pymodbus as the server on PORT, or with RTU framing on TCP port N when
-given tcp:N: units 1 and 17 (notes §6.2): holding register n holds n,
+given tcp:N: units 1 and 17 (docs/protocols/modbus.md §6.2): holding register n holds n,
 input registers 0x1234, discrete inputs alternate."""
 import logging
 import sys

@@ -167,7 +167,7 @@ code_enum! {
 }
 
 code_enum! {
-    /// Model number (QGMN, protocol notes §4.9).
+    /// Model number (QGMN, docs/protocols/axpert.md §4.9).
     ModelNumber: u16 {
         /// VP-5000.
         Vp5000 = 1,
@@ -209,7 +209,7 @@ code_enum! {
 }
 
 code_enum! {
-    /// Fault code (QPGSn field 4, protocol notes §5). `0` is no fault.
+    /// Fault code (QPGSn field 4, docs/protocols/axpert.md §5). `0` is no fault.
     FaultCode: u8 {
         /// No fault.
         None = 0,

@@ -1,5 +1,5 @@
-//! Commands: every inquiry and setting of the protocol document (notes §3),
-//! and a raw escape hatch for any other command string.
+//! Commands: every inquiry and setting of the protocol document
+//! (docs/protocols/axpert.md §3), and a raw escape hatch for any other command string.
 //!
 //! Setting arguments are checked against the document's ranges and steps
 //! before a byte is written: [`Command::encode`] refuses an out-of-range

@@ -1,4 +1,5 @@
-//! The frame check: CRC-16/XMODEM with the delimiter adjustment (protocol notes §2).
+//! The frame check: CRC-16/XMODEM with the delimiter adjustment
+//! (docs/protocols/axpert.md §2).
 
 use crc::{CRC_16_XMODEM, Crc};
 
@@ -26,7 +27,7 @@ fn adjust(b: u8) -> u8 {
 /// Whether `received` is an acceptable CRC for `bytes`.
 ///
 /// Accepts the adjusted form, and also 0x01 where the adjusted byte is 0x00,
-/// for emitters that wrongly bump 0x00 too (a lenient reading the notes allow;
+/// for emitters that wrongly bump 0x00 too (a lenient reading docs/protocols/axpert.md §2 allows;
 /// the collision risk it adds is one value in 65 536 per zero byte).
 pub fn matches(bytes: &[u8], received: [u8; 2]) -> bool {
     let expected = wire(bytes);
@@ -42,7 +43,7 @@ mod tests {
 
     #[test]
     fn verified_request_crcs() {
-        // (command, raw CRC, wire bytes) from the notes' table of verified frames.
+        // (command, raw CRC, wire bytes) from the verified frames of docs/protocols/axpert.md §2.
         let cases: &[(&[u8], u16, [u8; 2])] = &[
             (b"QPIGS", 0xB7A9, [0xB7, 0xA9]),
             (b"QPIRI", 0xF854, [0xF8, 0x54]),

@@ -167,7 +167,7 @@ impl Warnings {
             | Warnings::OVER_LOAD.bits(),
     );
 
-    /// The set bits that are faults, by the document's classes (§4.3).
+    /// The set bits that are faults, by the document's classes (docs/protocols/axpert.md §4.3).
     pub fn faults(self) -> Warnings {
         let mut f = self & Self::ALWAYS_FAULT;
         if self.contains(Warnings::INVERTER_FAULT) {

@@ -1,4 +1,4 @@
-//! The wire frame (protocol notes §1–§2).
+//! The wire frame (docs/protocols/axpert.md §1–§2).
 //!
 //! A request is `<command><CRC hi><CRC lo><CR>`; a response is
 //! `(<payload><CRC hi><CRC lo><CR>`, its CRC covering the `(`. PI18 units

@@ -1,4 +1,4 @@
-//! Real-world quirks from the protocol notes (§6) that the captures show only
+//! Real-world quirks from docs/protocols/axpert.md §6 that the captures show only
 //! in corrupted frames, rebuilt here with valid CRCs.
 
 use axpert_proto::{Error, Framer, Inquiry, Response, crc_bytes, frame};
@@ -30,7 +30,7 @@ fn five_digit_powers_and_24_fields() {
     // The 11 kW MAX TWIN line (captures, corrupted there in field 14), repaired.
     let text = "247.1 49.9 229.6 49.9 01012 00969 009 420 53.40 011 052 0052 03.2 268.1 00.00 00000 00010110 00 00 00879 010 0 00 0000";
     let bytes = reply(text);
-    assert_eq!(bytes.len(), 122, "the notes' 122-byte frame");
+    assert_eq!(bytes.len(), 122, "the 122-byte frame of axpert.md §6");
     let s = qpigs(&bytes);
     assert_eq!(s.ac_output_apparent_power.to_u32(), Some(1012));
     assert_eq!(s.ac_output_active_power.to_u32(), Some(969));

@@ -64,7 +64,7 @@ pub struct Report {
 /// Emits a battery's frames about once a second.
 ///
 /// Zero limits are sent as 0.1 V / 0.1 A: Sofar ignores zeros in 0x351, so
-/// "stop" has to be the smallest non-zero value (protocol notes §5).
+/// "stop" has to be the smallest non-zero value (docs/protocols/bms-can.md §5).
 #[derive(Debug, Clone)]
 pub struct Emitter {
     profile: Profile,

@@ -1,4 +1,4 @@
-//! Every message of the protocol notes (§2), decoded from (id, data) and
+//! Every message of docs/protocols/bms-can.md §2, decoded from (id, data) and
 //! encoded back to the same bytes.
 //!
 //! All multi-byte fields are little-endian. A field is present when all
@@ -786,8 +786,9 @@ mod tests {
         assert_eq!((f.id, f.bytes()), (u32::from(id), data));
     }
 
+    /// The real Pylontech frames quoted in docs/protocols/bms-can.md §2.
     #[test]
-    fn pylon_frames_from_the_notes() {
+    fn pylon_frames_from_the_reference() {
         let d = hex("1402C012C012C201");
         check(
             0x351,

@@ -1,4 +1,4 @@
-//! Requests: the command table of the manual (protocol notes §4).
+//! Requests: the command table of the manual (docs/protocols/enc.md §4).
 //!
 //! Values are checked when they are made: an address above 127, a
 //! frequency above 655.35 Hz or a group that does not exist is an error,
@@ -615,7 +615,7 @@ mod tests {
         check(Command::Control(Control::RunAt(f40)), "~010C00020FA0027D");
         check(Command::Control(Control::Forward), "~010C00030197");
         check(Command::Version, "~010F00000197");
-        // Derived in the notes from the parameter addressing rule.
+        // Derived from the parameter addressing rule (docs/protocols/enc.md §4.1).
         check(
             Command::ReadParam(Param::parse("F2.05").unwrap()),
             "~010D0205019C",
@@ -624,7 +624,7 @@ mod tests {
 
     #[test]
     fn broadcast_frame() {
-        // Synthetic: the notes' broadcast vector, assuming hex addresses.
+        // Synthetic: the broadcast vector of docs/protocols/enc.md §3, assuming hex addresses.
         let r = Request::new(
             Address::BROADCAST,
             Command::Control(Control::SetFrequency(Frequency(4000))),

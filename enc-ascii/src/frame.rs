@@ -1,4 +1,4 @@
-//! The wire frame (protocol notes §2–§3).
+//! The wire frame (docs/protocols/enc.md §2–§3).
 //!
 //! `~`, then upper-case hex: address (2), command or response code (2),
 //! auxiliary index or fault index (2), command index (2), optional data (4),
@@ -186,8 +186,9 @@ mod tests {
         }
     }
 
+    /// The worked checksums of docs/protocols/enc.md §3.
     #[test]
-    fn the_notes_worked_checksums() {
+    fn the_worked_checksums() {
         assert_eq!(checksum(b"010A0000"), 0x192);
         assert_eq!(checksum(b"010B000A"), 0x1A4);
         assert_eq!(checksum(b"010C00010FA0"), 0x27C);

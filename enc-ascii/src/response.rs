@@ -1,5 +1,5 @@
 //! Responses: response code, fault index, echoed index and data
-//! (protocol notes §5–§8).
+//! (docs/protocols/enc.md §5–§8).
 //!
 //! The manuals print response codes as decimal labels (`20`, `30`) but send
 //! command codes as hex (10 as `0A`), so whether a code travels as `20` or
@@ -211,7 +211,7 @@ impl Fault {
 }
 
 bitflags! {
-    /// The inverter state word (command 11, index 0F; notes §7).
+    /// The inverter state word (command 11, index 0F; docs/protocols/enc.md §7).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub struct StateWord: u16 {
         /// Bit 0: running (clear: stopped).

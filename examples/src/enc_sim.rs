@@ -11,7 +11,7 @@
 //!   07 fault reset (the manual page with these rows is missing).
 //! - State-query codes: 11 stopped and 12 running while serial control is
 //!   on (F0.02 = 2), 13 and 14 when it is off, 10 while tripped.
-//! - The parameter table below (F2.14–F2.17 follow the notes; the rest is
+//! - The parameter table below (F2.14–F2.17 follow docs/protocols/enc.md §1; the rest is
 //!   a plausible small set).
 
 use std::collections::BTreeMap;

@@ -443,7 +443,7 @@ fn our_client_against_a_libmodbus_slave() {
     assert!(
         matches!(r.response(), Response::ReportServerId(d) if d.starts_with(&[0xB4, 0xFF]) && d.ends_with(b"LMB3.1.6"))
     );
-    // Exceptions: libmodbus 3.1.6 answers these (the notes' vectors).
+    // Exceptions: libmodbus 3.1.6 answers these (docs/protocols/modbus.md §4.1).
     let r = ask(&Request::ReadHoldingRegisters {
         start: 5000,
         quantity: 1,

@@ -91,8 +91,9 @@ mod tests {
         d.as_micros()
     }
 
+    /// The timer table of docs/protocols/modbus.md §2.2.
     #[test]
-    fn the_notes_table() {
+    fn the_reference_table() {
         // (baud, 11-bit t1.5, t3.5, 10-bit t1.5, t3.5), rounded up to the µs.
         let rows = [
             (1200, 13750, 32084, 12500, 29167),

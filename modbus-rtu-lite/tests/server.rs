@@ -1,5 +1,5 @@
-//! The server against the notes' vectors: replies, exceptions in the spec's
-//! order, and silence where the spec wants silence.
+//! The server against the vectors of docs/protocols/modbus.md §4: replies, exceptions
+//! in the spec's order, and silence where the spec wants silence.
 
 use core::time::Duration;
 

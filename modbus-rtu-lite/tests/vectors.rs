@@ -1,5 +1,5 @@
-//! The notes' test vectors (§4): golden frames seen on the wire or worked
-//! in the spec, and adversarial ones.
+//! The test vectors of docs/protocols/modbus.md §4: golden frames seen on
+//! the wire or worked in the spec, and adversarial ones.
 
 use modbus_rtu_lite::{
     Error, Exception, Request, Response, decode_request, decode_response, encode_request,

@@ -1,4 +1,4 @@
-//! QDI, default settings (protocol notes §4.6).
+//! QDI, default settings (docs/protocols/axpert.md §4.6).
 
 use super::fields::{Bit, Code, Dec, record};
 use crate::{BatteryType, ChargerSource, Decimal, InputRange, OutputMode, OutputSource};

@@ -1,4 +1,4 @@
-//! QBEQI, battery equalization status (protocol notes §4.8).
+//! QBEQI, battery equalization status (docs/protocols/axpert.md §4.8).
 
 use super::fields::{Bit, Dec, record};
 use crate::Decimal;

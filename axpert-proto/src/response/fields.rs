@@ -3,7 +3,7 @@
 //! and an encoder.
 //!
 //! Fields are found by splitting on spaces, never by column: real units vary
-//! field widths and counts (protocol notes §6). Fields past the documented
+//! field widths and counts (docs/protocols/axpert.md §6). Fields past the documented
 //! ones are kept raw in [`Extra`].
 
 use bitflags::Flags;
@@ -94,7 +94,7 @@ impl<'a> Fields<'a> {
 }
 
 /// Fields a unit sent beyond the documented ones, as received, separated by
-/// single spaces. Their meaning is undocumented (see the protocol notes).
+/// single spaces. Their meaning is undocumented (see docs/protocols/axpert.md §4 and §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -1,4 +1,4 @@
-//! QPGSn, status of one unit of a parallel system (protocol notes §4.7).
+//! QPGSn, status of one unit of a parallel system (docs/protocols/axpert.md §4.7).
 
 use super::fields::{Bit, Bits, Code, Dec, Letter, Txt, record};
 use crate::{ChargerSource, Decimal, FaultCode, Mode, OutputMode, ParallelStatusBits, Text};

@@ -1,4 +1,4 @@
-//! QPIRI, rated information (protocol notes §4.2).
+//! QPIRI, rated information (docs/protocols/axpert.md §4.2).
 
 use super::fields::{Bit, Code, Dec, record};
 use crate::{

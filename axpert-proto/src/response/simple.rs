@@ -189,7 +189,7 @@ pub struct WarningStatus {
 }
 
 impl WarningStatus {
-    /// Bits the document classes as faults (§4.3).
+    /// Bits the document classes as faults (docs/protocols/axpert.md §4.3).
     pub fn faults(&self) -> Warnings {
         self.bits.faults()
     }

@@ -1,4 +1,4 @@
-//! QPIGS, general status (protocol notes §4.1).
+//! QPIGS, general status (docs/protocols/axpert.md §4.1).
 
 use super::fields::{Bits, Dec, record};
 use crate::{Decimal, DeviceStatus, DeviceStatusHigh};
