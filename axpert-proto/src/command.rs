@@ -1012,8 +1012,9 @@ mod tests {
     /// Both ends of every range the crate validates are accepted (encoded,
     /// and decoded by the device side) and the values just outside both
     /// ends are refused, for each battery system. Ranges from the protocol
-    /// document (§3.2); the 12 V and 24 V PSDV/PCVV/PBFT and 12 V PBEQV
-    /// ranges are the crate's cell-count inference.
+    /// document (docs/protocols/axpert.md §3.2); the 12 V and 24 V
+    /// PSDV/PCVV/PBFT and 12 V PBEQV ranges are the crate's cell-count
+    /// inference.
     #[test]
     fn every_validated_range_at_both_ends() {
         use crate::{BatteryType, ChargerSource, InputRange, OutputMode, OutputSource};
