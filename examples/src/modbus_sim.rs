@@ -1,7 +1,8 @@
-//! A simulated VM1000-style drive on Modbus RTU, built on the server side
-//! of `modbus-rtu-lite`.
+//! A simulated ENC EDS-series drive on Modbus RTU, built on the server
+//! side of `modbus-rtu-lite`.
 //!
-//! Register map (the ENC/VM manuals' Modbus chapter: "start drive 1:
+//! Register map (the ENC EDS manuals' Modbus chapter, see
+//! `docs/protocols/enc.md` §9: "start drive 1:
 //! `01 06 20 00 00 05`", "stop: `… 00 06`", "set reference 50.00 Hz:
 //! `01 06 20 01 13 88`", "read running state: `01 03 21 00 00 01`"):
 //!

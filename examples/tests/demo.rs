@@ -17,6 +17,7 @@ fn demo_polls_every_simulated_device() {
     );
     for expected in [
         "inverter: model VMIII-5000",
+        "simulated ENC EDS drive on Modbus RTU (unit 1, 9600 8E1)",
         "PCVV 60.0 refused locally",
         "drive: run -> Some(Normal)",
         "modbus drive: set point 25.00 Hz -> WriteSingleRegister { address: 8193, value: 2500 }",
@@ -38,11 +39,11 @@ fn demo_polls_every_simulated_device() {
         })
         .collect();
     assert!(rows.len() >= 3, "{text}");
-    let vm_hz: Vec<f32> = rows.iter().map(|r| r[r.len() - 2]).collect();
-    assert!(vm_hz.iter().all(|hz| hz.is_finite()), "{text}");
+    let modbus_hz: Vec<f32> = rows.iter().map(|r| r[r.len() - 2]).collect();
+    assert!(modbus_hz.iter().all(|hz| hz.is_finite()), "{text}");
     assert!(
-        vm_hz.last() > vm_hz.first(),
-        "Modbus drive did not ramp: {vm_hz:?}"
+        modbus_hz.last() > modbus_hz.first(),
+        "Modbus drive did not ramp: {modbus_hz:?}"
     );
-    assert!(vm_hz.iter().all(|&hz| hz <= 25.0), "{vm_hz:?}");
+    assert!(modbus_hz.iter().all(|&hz| hz <= 25.0), "{modbus_hz:?}");
 }

@@ -36,7 +36,7 @@ fn json_of(args: &[&str]) -> Value {
 
 #[test]
 fn requests_and_responses() {
-    // The VM1000 manual's "read running state" request and a reply to it.
+    // The ENC EDS manuals' Modbus "read running state" request and a reply to it.
     let v = json_of(&["01 03 21 00 00 01 8E 36"]);
     assert_eq!(
         v,

@@ -16,7 +16,7 @@ use transports::{
     serial::{Pty, Serial, Settings},
 };
 
-/// The Modbus drive's line: 9600 8E1, the VM1000 default.
+/// The Modbus drive's line: 9600 8E1 (even parity, the Modbus RTU default).
 const MODBUS_BAUD: u32 = 9600;
 
 #[derive(Parser)]
@@ -62,7 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut pack = Pack::new(Profile::PylonV12);
         let _ = examples::serve::serve(io, stopped, |dt, input, out| pack.step(dt, input, out));
     })?;
-    // The VM1000-style drive, unit 1.
+    // The ENC EDS-series drive on Modbus RTU, unit 1.
     let (modbus_path, modbus_sim) = on_pty(&stop, |io, stopped| {
         let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
         let mode = Mode::Length {
@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("simulated Axpert inverter on {inverter_path}");
     println!("simulated ENC drive (address 1) on {drive_path}");
     println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
-    println!("simulated VM1000 drive (Modbus RTU unit 1, 9600 8E1) on {modbus_path}");
+    println!("simulated ENC EDS drive on Modbus RTU (unit 1, 9600 8E1) on {modbus_path}");
 
     let settings = Settings {
         baud: args.baud,
@@ -185,8 +185,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "BMS/V",
         "BMS/A",
         "BMS%",
-        "VM/Hz",
-        "VM/A"
+        "MB/Hz",
+        "MB/A"
     );
     let f = |d: Decimal| d.to_f32().unwrap_or(f32::NAN);
     let start = Instant::now();
@@ -210,7 +210,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Output frequency (0.01 Hz) and current (0.1 A) of the Modbus drive.
         let (vm_hz, vm_amps) = match vm.transact(
             1,
-            &modbus_rtu_lite::Request::ReadHoldingRegisters {
+            modbus_rtu_lite::Request::ReadHoldingRegisters {
                 start: 0x2101,
                 quantity: 3,
             },

@@ -1,4 +1,4 @@
-//! Simulated VM1000-style drives on Modbus RTU, on a serial device, a new
+//! Simulated ENC EDS-series drives on Modbus RTU, on a serial device, a new
 //! pseudo-terminal, or behind a simulated serial device server (RTU over
 //! TCP; see `examples::modbus_sim` for the register map).
 
@@ -12,7 +12,10 @@ use transports::serial::{Pty, Serial, Settings};
 use transports::tcp::Tcp;
 
 #[derive(Parser)]
-#[command(version, about = "Simulated VM1000-style drives on Modbus RTU")]
+#[command(
+    version,
+    about = "Simulated ENC EDS-series drives on Modbus RTU (the EDS manuals' register map)"
+)]
 struct Args {
     /// Serial device or pseudo-terminal to serve on (default: a new pseudo-terminal).
     #[arg(long, conflicts_with = "tcp")]
