@@ -5,8 +5,8 @@
 use core::time::Duration;
 
 use axpert_proto::{
-    BatterySystem, Client, Command, Decimal, Device, Error, Frame, Framer, Inquiry, RequestFramer,
-    Response, Start, frame,
+    BatterySystem, Client, Command, Decimal, Device, Error, Frame, Framer, Inquiry, Link,
+    RequestFramer, Response, Start, frame,
 };
 use proptest::prelude::*;
 
@@ -73,9 +73,10 @@ proptest! {
 
     #[test]
     fn client_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400), step in 1u64..500) {
-        let mut c = Client::<256>::new(Duration::from_millis(1000));
+        let mut c = Client::<256>::new(Link::new(), Duration::from_millis(1000));
         let mut now = Duration::ZERO;
         c.send(now, &Inquiry::GeneralStatus.into()).unwrap();
+        c.poll_transmit(now);
         for chunk in bytes.chunks(7) {
             now += Duration::from_millis(step);
             let mut rest = chunk;
@@ -84,6 +85,7 @@ proptest! {
                 rest = &rest[n..];
                 if c.poll_event().is_some() {
                     c.send(now, &Inquiry::Mode.into()).unwrap();
+                    c.poll_transmit(now);
                 }
             }
         }

@@ -10,58 +10,56 @@
 
 use core::time::Duration;
 
-use proto_core::Transaction;
+use proto_core::{Protocol, Verdict};
 
 use crate::{CAPACITY, Error, Framer, Radix, Request, Response, frame};
 
-/// What a transaction ended with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Event {
-    /// The drive's reply; a refusal (codes 20, 30) is a reply too.
-    Response(Response),
-    /// A broadcast was sent; no drive answers it.
-    Broadcast,
-    /// A reply arrived but was corrupt, or from the wrong drive.
-    Error(Error),
-    /// No reply before the deadline.
-    Timeout,
+/// What a transaction ended with: the drive's reply (a refusal, codes 20
+/// and 30, is a reply too), a broadcast sent, a corrupt reply or one that
+/// does not answer the request, or a time-out.
+pub type Event = proto_core::Event<Response, Error>;
+
+/// The client side, with a framer of `N` bytes: the workspace's one
+/// [`proto_core::Client`] around [`Link`].
+pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, { frame::MAX_LEN }>;
+
+/// The reply timeout for a link at `baud` bits per second to drives that
+/// wait `response_delay` (F2.17) before answering: the delay, the request
+/// and reply on the wire (18 bytes each, 10 bits a byte), and 100 ms of
+/// slack for adapters and scheduling.
+pub const fn timeout_for(baud: u32, response_delay: Duration) -> Duration {
+    let bits = 2 * frame::MAX_LEN as u64 * 10;
+    let wire_us = if baud == 0 {
+        0
+    } else {
+        bits * 1_000_000 / baud as u64
+    };
+    Duration::from_micros(response_delay.as_micros() as u64 + wire_us + 100_000)
 }
 
-/// The client side, with a framer of `N` bytes.
+/// The protocol part of the [`Client`]: requests encoded, replies framed
+/// and matched. A reply from another drive is stray (the client keeps
+/// waiting); one from the drive asked that carries another command index
+/// does not answer the request and is [`Error::WrongIndex`].
 #[derive(Debug, Clone)]
-pub struct Client<const N: usize = CAPACITY> {
+pub struct Link<const N: usize = CAPACITY> {
     framer: Framer<N>,
-    timeout: Duration,
     radix: Radix,
-    t: Transaction<Event, { frame::MAX_LEN }>,
-    /// Address and command index the awaited reply must carry.
-    expect: (u8, u8),
-    cut: u32,
 }
 
-impl<const N: usize> Client<N> {
-    /// A client that waits `timeout` for each reply and reads response
-    /// codes under [`Radix::Literal`].
-    pub const fn new(timeout: Duration) -> Self {
-        Self::with_radix(timeout, Radix::Literal)
+impl<const N: usize> Default for Link<N> {
+    fn default() -> Self {
+        Self::new(Radix::Literal)
     }
+}
 
-    /// A client for a link at `baud` bits per second to drives that wait
-    /// `response_delay` (F2.17) before answering: the timeout covers the
-    /// delay, the request and reply on the wire (18 bytes each, 10 bits a
-    /// byte), and 100 ms of slack for adapters and scheduling.
-    pub const fn for_link(baud: u32, response_delay: Duration) -> Self {
-        let bits = 2 * frame::MAX_LEN as u64 * 10;
-        let wire_us = if baud == 0 {
-            0
-        } else {
-            bits * 1_000_000 / baud as u64
-        };
-        let timeout = Duration::from_micros(response_delay.as_micros() as u64 + wire_us + 100_000);
-        Self::new(timeout)
+impl<const N: usize> Link<N> {
+    /// A link that reads response codes under `radix`.
+    pub const fn new(radix: Radix) -> Self {
+        Link {
+            framer: Framer::new(),
+            radix,
+        }
     }
 
     /// Reads response codes under `radix` from now on.
@@ -69,127 +67,64 @@ impl<const N: usize> Client<N> {
         self.radix = radix;
     }
 
-    /// The reply timeout.
-    pub const fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    /// A client that reads response codes under `radix`.
-    pub const fn with_radix(timeout: Duration, radix: Radix) -> Self {
-        Client {
-            framer: Framer::new(),
-            timeout,
-            radix,
-            t: Transaction::new(),
-            expect: (0, 0),
-            cut: 0,
-        }
-    }
-
-    /// Starts a transaction for `request`. A transaction still outstanding
-    /// is abandoned.
-    pub fn send(&mut self, now: Duration, request: &Request) -> Result<(), Error> {
-        self.framer.reset();
-        let (_, _, index, _) = request.command.wire();
-        self.expect = (request.address.get(), index);
-        let deadline = (!request.address.is_broadcast()).then(|| now.saturating_add(self.timeout));
-        self.t
-            .start(deadline, Some(Event::Broadcast), |buf| request.encode(buf))
-    }
-
-    /// The request bytes to write, once per [`send`](Self::send).
-    pub fn poll_transmit(&mut self) -> Option<&[u8]> {
-        self.t.poll_transmit()
-    }
-
-    /// Feeds received bytes; returns how many were consumed. Stops after the
-    /// frame that ends the transaction.
-    pub fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
-        self.handle_timeout(now);
-        let mut used = 0;
-        while let Some(rest) = bytes.get(used..).filter(|r| !r.is_empty()) {
-            let (n, frame) = self.framer.feed(rest);
-            used += n;
-            let Some(frame) = frame else { continue };
-            if let Err(Error::Unterminated | Error::TooLong { .. }) = frame {
-                self.cut = self.cut.saturating_add(1);
-                continue;
-            }
-            let event = match frame.map(|f| Response::from_frame(&f, self.radix)) {
-                Ok(r) if r.address != self.expect.0 => Event::Error(Error::WrongAddress {
-                    expected: self.expect.0,
-                    found: r.address,
-                }),
-                Ok(Response { index: Some(i), .. }) if i != self.expect.1 => {
-                    Event::Error(Error::WrongIndex {
-                        expected: self.expect.1,
-                        found: i,
-                    })
-                }
-                Ok(r) => Event::Response(r),
-                Err(e) => Event::Error(e),
-            };
-            if self.t.finish(event) {
-                break;
-            }
-        }
-        used
-    }
-
-    /// Ends the transaction with [`Event::Timeout`] once its deadline has passed.
-    pub fn handle_timeout(&mut self, now: Duration) {
-        if self.t.expire(now, Event::Timeout) {
-            self.framer.reset();
-        }
-    }
-
-    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
-    pub fn poll_timeout(&self) -> Option<Duration> {
-        self.t.poll_timeout()
-    }
-
-    /// The outcome of the transaction, once.
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.t.poll_event()
-    }
-
-    /// Whether a reply is awaited.
-    pub fn is_waiting(&self) -> bool {
-        self.t.is_waiting()
-    }
-
-    /// Frames that arrived while no reply was awaited.
-    pub fn unsolicited(&self) -> u32 {
-        self.t.unsolicited()
-    }
-
-    /// Frames dropped because they were cut off or too long.
-    pub fn cut_frames(&self) -> u32 {
-        self.cut
+    /// The radix response codes are read under.
+    pub fn radix(&self) -> Radix {
+        self.radix
     }
 }
 
-impl<const N: usize> proto_core::ClientMachine for Client<N> {
-    type Event = Event;
+impl<const N: usize> Protocol for Link<N> {
+    type Request<'a> = Request;
+    /// Address and command index the reply must carry.
+    type Expect = (u8, u8);
+    type Reply = Response;
+    type Error = Error;
 
-    fn poll_transmit(&mut self) -> Option<&[u8]> {
-        Client::poll_transmit(self)
+    fn encode(
+        &self,
+        request: &Request,
+        buf: &mut [u8],
+    ) -> Result<(usize, Option<(u8, u8)>), Error> {
+        let (_, _, index, _) = request.command.wire();
+        let expect = (!request.address.is_broadcast()).then_some((request.address.get(), index));
+        Ok((request.encode(buf)?, expect))
     }
 
-    fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
-        Client::feed(self, now, bytes)
+    fn feed(
+        &mut self,
+        _now: Duration,
+        bytes: &[u8],
+        expect: Option<&(u8, u8)>,
+    ) -> (usize, Option<Verdict<Response, Error>>) {
+        let (n, frame) = self.framer.feed(bytes);
+        let Some(frame) = frame else {
+            return (n, None);
+        };
+        let (address, index) = expect.copied().unwrap_or_default();
+        let verdict = match frame.map(|f| Response::from_frame(&f, self.radix)) {
+            Err(Error::Unterminated | Error::TooLong { .. }) => Verdict::Cut,
+            Err(e) => Verdict::Error(e),
+            Ok(r) if r.address != address => Verdict::Stray(Error::WrongAddress {
+                expected: address,
+                found: r.address,
+            }),
+            Ok(Response { index: Some(i), .. }) if i != index => {
+                Verdict::Error(Error::WrongIndex {
+                    expected: index,
+                    found: i,
+                })
+            }
+            Ok(r) => Verdict::Reply(r),
+        };
+        (n, Some(verdict))
     }
 
-    fn handle_timeout(&mut self, now: Duration) {
-        Client::handle_timeout(self, now)
+    fn reset(&mut self) {
+        self.framer.reset();
     }
 
-    fn poll_timeout(&self) -> Option<Duration> {
-        Client::poll_timeout(self)
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        Client::poll_event(self)
+    fn discarded(&self) -> u64 {
+        self.framer.discarded()
     }
 }
 
@@ -225,10 +160,10 @@ mod tests {
 
     #[test]
     fn read_with_a_simulated_clock() {
-        let mut c = Client::<32>::new(T);
+        let mut c = Client::<32>::new(Link::default(), T);
         c.send(ms(0), &req(1, Command::Read(Reading::RunFrequency)))
             .unwrap();
-        assert_eq!(c.poll_transmit(), Some(&b"~010B00010194\r"[..]));
+        assert_eq!(c.poll_transmit(ms(0)), Some(&b"~010B00010194\r"[..]));
         assert_eq!(c.poll_timeout(), Some(ms(200)));
         for (i, b) in reply(1, ResponseCode::Normal, 1, Some(5000))
             .iter()
@@ -236,7 +171,7 @@ mod tests {
         {
             c.feed(ms(10 + i as u64), core::slice::from_ref(b));
         }
-        let Some(Event::Response(r)) = c.poll_event() else {
+        let Some(Event::Reply(r)) = c.poll_event() else {
             panic!()
         };
         assert_eq!(r.data, Some(5000));
@@ -246,46 +181,53 @@ mod tests {
     #[test]
     fn timeout_covers_the_response_delay() {
         // 9600 baud: 360 bits each way = 37.5 ms; 5 ms delay; 100 ms slack.
-        let c = Client::<32>::for_link(9600, ms(5));
-        assert_eq!(c.timeout(), Duration::from_micros(142_500));
-        let c = Client::<32>::for_link(1200, ms(200));
-        assert_eq!(c.timeout(), ms(600));
+        assert_eq!(timeout_for(9600, ms(5)), Duration::from_micros(142_500));
+        assert_eq!(timeout_for(1200, ms(200)), ms(600));
     }
 
     #[test]
     fn broadcast_needs_no_reply() {
-        let mut c = Client::<32>::new(T);
+        let mut c = Client::<32>::new(Link::default(), T);
         let set = Command::Control(Control::SetFrequency(Frequency(4000)));
         c.send(ms(0), &Request::new(Address::BROADCAST, set))
             .unwrap();
-        assert_eq!(c.poll_transmit(), Some(&b"~7F0C00010FA00298\r"[..]));
+        assert_eq!(c.poll_event(), None, "not sent yet");
+        assert_eq!(c.poll_transmit(ms(0)), Some(&b"~7F0C00010FA00298\r"[..]));
         assert_eq!(c.poll_event(), Some(Event::Broadcast));
         assert_eq!(c.poll_timeout(), None);
     }
 
     #[test]
-    fn refusals_are_replies_and_strangers_are_errors() {
-        let mut c = Client::<32>::new(T);
+    fn refusals_are_replies_strangers_are_stray() {
+        let mut c = Client::<32>::new(Link::default(), T);
         c.send(ms(0), &req(1, Command::Control(Control::Run)))
             .unwrap();
+        c.poll_transmit(ms(0));
         c.feed(ms(5), &reply(1, ResponseCode::Refused, 0, None));
-        let Some(Event::Response(r)) = c.poll_event() else {
+        let Some(Event::Reply(r)) = c.poll_event() else {
             panic!()
         };
         assert_eq!(r.code, ResponseCode::Refused);
 
+        // Another drive's reply is stray: counted, and the client keeps waiting.
         c.send(ms(10), &req(1, Command::State)).unwrap();
+        c.poll_transmit(ms(10));
         c.feed(ms(15), &reply(2, ResponseCode::Ready(11), 0, None));
+        assert_eq!(c.poll_event(), None);
         assert_eq!(
-            c.poll_event(),
-            Some(Event::Error(Error::WrongAddress {
+            c.poll_stray(),
+            Some(Error::WrongAddress {
                 expected: 1,
                 found: 2
-            }))
+            })
         );
+        assert_eq!(c.counters().stray, 1);
+        c.feed(ms(16), &reply(1, ResponseCode::Ready(11), 0, None));
+        assert!(matches!(c.poll_event(), Some(Event::Reply(_))));
 
         c.send(ms(20), &req(1, Command::Read(Reading::OutputCurrent)))
             .unwrap();
+        c.poll_transmit(ms(20));
         c.feed(ms(25), &reply(1, ResponseCode::Normal, 2, Some(1)));
         assert_eq!(
             c.poll_event(),
@@ -298,14 +240,15 @@ mod tests {
 
     #[test]
     fn timeouts_and_late_replies() {
-        let mut c = Client::<32>::new(T);
+        let mut c = Client::<32>::new(Link::default(), T);
         c.send(ms(0), &req(1, Command::State)).unwrap();
+        c.poll_transmit(ms(0));
         c.handle_timeout(ms(199));
         assert_eq!(c.poll_event(), None);
         c.handle_timeout(ms(200));
         assert_eq!(c.poll_event(), Some(Event::Timeout));
         c.feed(ms(300), &reply(1, ResponseCode::Ready(11), 0, None));
         assert_eq!(c.poll_event(), None);
-        assert_eq!(c.unsolicited(), 1);
+        assert_eq!(c.counters().unsolicited, 1);
     }
 }

@@ -25,7 +25,7 @@ pub mod frame;
 pub mod framer;
 pub mod response;
 
-pub use client::{Client, Event};
+pub use client::{Client, Event, Link, timeout_for};
 pub use command::{Address, Command, Control, Frequency, Group, Param, Reading, Request, Unit};
 pub use device::{Device, Incoming};
 pub use error::Error;

@@ -4,8 +4,8 @@
 use core::time::Duration;
 
 use enc_ascii::{
-    Address, Body, Client, Command, Control, Device, Fault, Frame, Framer, Frequency, Group, Param,
-    Radix, Reading, Request, Response, ResponseCode,
+    Address, Body, Client, Command, Control, Device, Fault, Frame, Framer, Frequency, Group, Link,
+    Param, Radix, Reading, Request, Response, ResponseCode,
 };
 use proptest::prelude::*;
 
@@ -86,9 +86,10 @@ proptest! {
         let _ = Response::decode(&bytes, Radix::Literal);
         let mut f = Framer::<32>::new();
         let mut d = Device::new(Address::new(1).unwrap());
-        let mut c = Client::<32>::new(Duration::from_millis(50));
+        let mut c = Client::<32>::new(Link::default(), Duration::from_millis(50));
         let mut now = Duration::ZERO;
         c.send(now, &Request::new(Address::new(1).unwrap(), Command::State)).unwrap();
+        c.poll_transmit(now);
         for part in bytes.chunks(chunk) {
             now += Duration::from_millis(3);
             for feed in 0..3 {
@@ -102,6 +103,7 @@ proptest! {
                     rest = &rest[n..];
                     if c.poll_event().is_some() {
                         c.send(now, &Request::new(Address::new(1).unwrap(), Command::Version)).unwrap();
+                        c.poll_transmit(now);
                     }
                 }
             }

@@ -27,7 +27,11 @@ fn client(path: &str) -> Driver<Serial, StdClock> {
         baud: 2400,
         ..Settings::default()
     };
-    Driver::new(Serial::open(path, settings).unwrap(), StdClock::new())
+    Driver::new(
+        Serial::open(path, settings).unwrap(),
+        StdClock::new(),
+        transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
+    )
 }
 
 #[test]
@@ -36,7 +40,7 @@ fn every_inquiry_every_setting_and_nak() {
     let mut c = client(&sim.path);
 
     for i in Inquiry::ALL {
-        let r = c.transact(&i.into()).unwrap();
+        let r = c.ask(&i.into()).unwrap();
         assert_eq!(r.inquiry(), Some(i), "{i:?} answered with {r:?}");
     }
 
@@ -72,13 +76,13 @@ fn every_inquiry_every_setting_and_nak() {
     ];
     for (name, args) in settings {
         let cmd = Command::from_name(name, args, sys).unwrap();
-        assert_eq!(c.transact(&cmd).unwrap(), Response::Ack, "{cmd}");
+        assert_eq!(c.ask(&cmd).unwrap(), Response::Ack, "{cmd}");
     }
 
     // The simulated unit shows a setting in its rated information.
     let cmd = Command::from_name("PBEQT", &["45"], sys).unwrap();
-    c.transact(&cmd).unwrap();
-    let Response::Equalization(e) = c.transact(&Inquiry::Equalization.into()).unwrap() else {
+    c.ask(&cmd).unwrap();
+    let Response::Equalization(e) = c.ask(&Inquiry::Equalization.into()).unwrap() else {
         panic!()
     };
     assert_eq!(e.time.to_u32(), Some(45));
@@ -86,15 +90,15 @@ fn every_inquiry_every_setting_and_nak() {
     // Unknown commands, commands the unit refuses, and a parallel unit that
     // does not exist: NAK, as an answer.
     assert_eq!(
-        c.transact(&Command::raw("QXYZ").unwrap()).unwrap(),
+        c.ask(&Command::raw("QXYZ").unwrap()).unwrap(),
         Response::Nak
     );
     assert_eq!(
-        c.transact(&Inquiry::ParallelStatus(2).into()).unwrap(),
+        c.ask(&Inquiry::ParallelStatus(2).into()).unwrap(),
         Response::Nak
     );
     let cmd = Command::from_name("MCHGC", &["35"], sys).unwrap();
-    assert_eq!(c.transact(&cmd).unwrap(), Response::Nak);
+    assert_eq!(c.ask(&cmd).unwrap(), Response::Nak);
     // A request the device decodes as out of range for its battery system
     // (48.0 V is fine on a 48 V unit, not on a 24 V one): NAK.
     let sim24 = start_sim(BatterySystem::V24);
@@ -103,17 +107,17 @@ fn every_inquiry_every_setting_and_nak() {
         system: BatterySystem::V48,
         value: "54.0".parse().unwrap(),
     }));
-    assert_eq!(c24.transact(&cmd).unwrap(), Response::Nak);
+    assert_eq!(c24.ask(&cmd).unwrap(), Response::Nak);
 
     // Out of range here: refused before a byte goes out.
     let bad = Command::Setting(Setting::EqualizationTime(903));
     assert!(matches!(
-        c.transact(&bad),
+        c.ask(&bad),
         Err(transports::Error::Protocol(
             axpert_proto::Error::OutOfRange { .. }
         ))
     ));
-    assert_eq!(c.unsolicited(), 0);
+    assert_eq!(c.counters().unsolicited, 0);
 }
 
 #[test]
@@ -122,7 +126,7 @@ fn live_values_change() {
     let mut c = client(&sim.path);
     let mut seen = std::collections::HashSet::new();
     for _ in 0..8 {
-        let Response::GeneralStatus(s) = c.transact(&Inquiry::GeneralStatus.into()).unwrap() else {
+        let Response::GeneralStatus(s) = c.ask(&Inquiry::GeneralStatus.into()).unwrap() else {
             panic!()
         };
         seen.insert(s.ac_output_active_power.to_string());

@@ -66,8 +66,9 @@ fn ours(port: &str, inquiry: Inquiry) -> Response {
     let mut d = Driver::new(
         Serial::open(port, Settings::default()).unwrap(),
         StdClock::new(),
+        transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     );
-    d.transact(&inquiry.into()).unwrap()
+    d.ask(&inquiry.into()).unwrap()
 }
 
 #[test]

@@ -32,8 +32,7 @@ fn driver(path: &str) -> Driver<Serial, StdClock> {
     Driver::new(
         Serial::open(path, settings).unwrap(),
         StdClock::new(),
-        9600,
-        Duration::from_millis(5),
+        transports::enc::client(9600, Duration::from_millis(5), Radix::Literal),
     )
 }
 
@@ -176,7 +175,10 @@ fn broadcast_gets_no_reply_and_no_wait() {
         d.transact(&Request::new(Address::BROADCAST, set)).unwrap(),
         None
     );
-    assert!(start.elapsed() < d.timeout(), "returned before any timeout");
+    assert!(
+        start.elapsed() < d.machine().timeout(),
+        "returned before any timeout"
+    );
     // The drive obeyed it.
     std::thread::sleep(Duration::from_millis(50));
     assert_eq!(
@@ -189,10 +191,10 @@ fn broadcast_gets_no_reply_and_no_wait() {
 fn hex_radix_drive_and_client_agree() {
     let sim = start_sim(Radix::Hex);
     let mut d = driver(&sim.path);
-    d.set_radix(Radix::Hex);
+    d.machine_mut().protocol_mut().set_radix(Radix::Hex);
     let r = ask(&mut d, Command::ReadParam(Param::parse("F9.00").unwrap()));
     assert_eq!((r.code, r.raw_code), (ResponseCode::FrameError, 0x14));
-    d.set_radix(Radix::Literal);
+    d.machine_mut().protocol_mut().set_radix(Radix::Literal);
     let r = ask(&mut d, Command::ReadParam(Param::parse("F9.00").unwrap()));
     assert_eq!(
         r.code,

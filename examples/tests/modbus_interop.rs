@@ -55,7 +55,7 @@ fn our_client_against_a_pymodbus_server() {
     let _server = common::pymodbus_server(&py, pty.path());
     std::thread::sleep(Duration::from_millis(1500));
     let mut d = common::modbus_driver(pty.master());
-    let mut ask = |unit: u8, r: &Request<'_>| d.transact(unit, r).unwrap();
+    let mut ask = |unit: u8, r: &Request<'_>| d.transact(&(unit, *r)).unwrap();
 
     let reply = ask(
         1,
@@ -359,7 +359,7 @@ fn our_client_against_a_libmodbus_slave() {
     assert_eq!(line.trim(), "ready");
     let _slave = common::Killed(child);
     let mut d = common::modbus_driver(pty.master());
-    let mut ask = |r: &Request<'_>| d.transact(1, r).unwrap();
+    let mut ask = |r: &Request<'_>| d.transact(&(1, *r)).unwrap();
 
     let r = ask(&Request::ReadHoldingRegisters {
         start: 0,
@@ -470,24 +470,24 @@ fn our_client_against_a_libmodbus_slave() {
     );
     // Broadcast: libmodbus carries it out without replying; we do not wait.
     assert!(
-        d.transact(
+        d.transact(&(
             0,
-            &Request::WriteSingleRegister {
+            Request::WriteSingleRegister {
                 address: 7,
                 value: 42
             }
-        )
+        ))
         .unwrap()
         .is_none()
     );
     let r = d
-        .transact(
+        .transact(&(
             1,
-            &Request::ReadHoldingRegisters {
+            Request::ReadHoldingRegisters {
                 start: 7,
                 quantity: 1,
             },
-        )
+        ))
         .unwrap()
         .unwrap();
     assert!(matches!(r.response(), Response::ReadHoldingRegisters(w) if w.get(0) == Some(42)));

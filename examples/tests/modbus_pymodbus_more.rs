@@ -73,7 +73,7 @@ fn our_client_against_a_pymodbus_server() {
     std::thread::sleep(Duration::from_millis(1500));
     let mut d = common::modbus_driver(pty.master());
     let mut ask = |r: &Request<'_>| {
-        let reply = d.transact(1, r).unwrap().unwrap();
+        let reply = d.transact(&(1, *r)).unwrap().unwrap();
         (reply.bytes().to_vec(), format!("{:?}", reply.response()))
     };
     let (_, r) = ask(&Request::ReadExceptionStatus);

@@ -96,13 +96,13 @@ fn our_driver_over_tcp_against_a_pymodbus_server() {
     };
     let mut d = common::modbus_driver(io);
     let reply = d
-        .transact(
+        .transact(&(
             17,
-            &Request::ReadHoldingRegisters {
+            Request::ReadHoldingRegisters {
                 start: 5,
                 quantity: 3,
             },
-        )
+        ))
         .unwrap()
         .unwrap();
     assert_eq!(&reply.bytes()[..9], &[17, 0x03, 6, 0, 5, 0, 6, 0, 7]);
@@ -110,16 +110,16 @@ fn our_driver_over_tcp_against_a_pymodbus_server() {
         address: 2,
         value: 0xBEEF,
     };
-    assert!(d.transact(0, &write).unwrap().is_none(), "broadcast");
+    assert!(d.transact(&(0, write)).unwrap().is_none(), "broadcast");
     for unit in [1, 17] {
         let reply = d
-            .transact(
+            .transact(&(
                 unit,
-                &Request::ReadHoldingRegisters {
+                Request::ReadHoldingRegisters {
                     start: 2,
                     quantity: 1,
                 },
-            )
+            ))
             .unwrap()
             .unwrap();
         assert!(
@@ -129,13 +129,13 @@ fn our_driver_over_tcp_against_a_pymodbus_server() {
         );
     }
     let reply = d
-        .transact(
+        .transact(&(
             1,
-            &Request::ReadInputRegisters {
+            Request::ReadInputRegisters {
                 start: 5000,
                 quantity: 1,
             },
-        )
+        ))
         .unwrap()
         .unwrap();
     assert!(

@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use axpert_proto::{Client, Framer, Inquiry, RequestFramer};
+use axpert_proto::{Client, Framer, Inquiry, Link, RequestFramer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,9 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let chunk = usize::from(chunk % 32) + 1;
     let mut f = Framer::<64>::new();
     let mut r = RequestFramer::<64>::new();
-    let mut c = Client::<128>::new(Duration::from_millis(100));
+    let mut c = Client::<128>::new(Link::new(), Duration::from_millis(100));
     let mut now = Duration::ZERO;
     let _ = c.send(now, &Inquiry::GeneralStatus.into());
+    let _ = c.poll_transmit(now);
     for part in data.chunks(chunk) {
         now += Duration::from_millis(7);
         let mut rest = part;
@@ -37,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
             rest = &rest[n..];
             if c.poll_event().is_some() {
                 let _ = c.send(now, &Inquiry::Mode.into());
+                let _ = c.poll_transmit(now);
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use enc_ascii::{Address, Client, Command, Device, Framer, Request};
+use enc_ascii::{Address, Client, Command, Device, Framer, Link, Request};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,9 +15,10 @@ fuzz_target!(|data: &[u8]| {
     let one = Address::new(1).expect("1 is an address");
     let mut f = Framer::<32>::new();
     let mut d = Device::new(one);
-    let mut c = Client::<32>::new(Duration::from_millis(40));
+    let mut c = Client::<32>::new(Link::default(), Duration::from_millis(40));
     let mut now = Duration::ZERO;
     let _ = c.send(now, &Request::new(one, Command::State));
+    let _ = c.poll_transmit(now);
     for part in data.chunks(chunk) {
         now += Duration::from_millis(3);
         let mut rest = part;
@@ -38,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
             rest = &rest[n..];
             if c.poll_event().is_some() {
                 let _ = c.send(now, &Request::new(one, Command::Version));
+                let _ = c.poll_transmit(now);
             }
         }
     }

@@ -1,16 +1,18 @@
-//! Client state machine: one request at a time.
+//! The client: the workspace's generic [`proto_core::Client`] around this
+//! protocol's [`Link`], one request at a time.
 //!
-//! `send(now, address, request)`, write [`poll_transmit`](Client::poll_transmit)
-//! (held back until the turnaround delay after a broadcast has passed),
-//! `feed(now, bytes)`, and take the outcome from [`poll_event`](Client::poll_event).
+//! `send(now, &(address, request))`, write
+//! [`poll_transmit`](proto_core::Client::poll_transmit) (held back until
+//! the turnaround delay after a broadcast has passed), `feed(now, bytes)`,
+//! and take the outcome from [`poll_event`](proto_core::Client::poll_event).
 //! A broadcast completes as soon as it is sent. A reply from another
 //! address or for another function is not accepted: it is counted and
-//! available from [`poll_stray`](Client::poll_stray), and the response
-//! time-out keeps running (SL §2.4.1).
+//! available from [`poll_stray`](proto_core::Client::poll_stray), and the
+//! response time-out keeps running (SL §2.4.1).
 
 use core::time::Duration;
 
-use proto_core::Transaction;
+use proto_core::{Protocol, Verdict};
 
 use crate::{
     BROADCAST, Error, Line, MAX_ADU, Request, Response, decode_response, encode_request,
@@ -25,6 +27,15 @@ pub struct Reply {
 }
 
 impl Reply {
+    fn new(bytes: &[u8]) -> Self {
+        let mut adu = [0; MAX_ADU];
+        let len = bytes.len().min(MAX_ADU);
+        if let (Some(dst), Some(src)) = (adu.get_mut(..len), bytes.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        Reply { adu, len }
+    }
+
     /// The ADU as received.
     pub fn bytes(&self) -> &[u8] {
         self.adu.get(..self.len).unwrap_or_default()
@@ -43,171 +54,147 @@ impl Reply {
     }
 }
 
-/// What a transaction ended with.
+/// What a transaction ended with: the server's reply (an exception
+/// response included), a broadcast sent, a reply from the server asked
+/// that failed to decode or does not answer the request, or a time-out.
+pub type Event = proto_core::Event<Reply, Error>;
+
+/// The client: the workspace's one [`proto_core::Client`] around [`Link`].
+/// Requests are `(unit address, request)`; build one from a [`Config`].
+pub type Client = proto_core::Client<Link, MAX_ADU>;
+
+/// A client's settings, given once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)] // no allocator to box into
-pub enum Event {
-    /// The server's reply (an exception response included).
-    Reply(Reply),
-    /// A broadcast was sent; nobody answers it.
-    Broadcast,
-    /// A reply from the right server failed to decode.
-    Error(Error),
-    /// No reply before the time-out.
-    Timeout,
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Config {
+    /// The serial line's format (t1.5 and t3.5 follow from it).
+    pub line: Line,
+    /// How replies are delimited: [`Mode::Length`] on USB adapters, TCP
+    /// gateways and pseudo-terminals, which hide timing; [`Mode::Timing`]
+    /// where bytes arrive as they come off the wire.
+    pub mode: Mode,
+    /// The response time-out, from the end of the request.
+    pub timeout: Duration,
+    /// The delay after a broadcast before the next request (SL §2.4.1).
+    pub turnaround: Duration,
 }
 
-/// The client.
+impl Default for Config {
+    /// 19200 baud 8E1 (the spec's default), length framing with 50 ms of
+    /// silence, a 1 s time-out and a 100 ms turnaround.
+    fn default() -> Self {
+        Self::new(Line::new(19_200, crate::Parity::Even, 1))
+    }
+}
+
+impl Config {
+    /// Settings for `line`, with length framing, a 1 s time-out and a
+    /// 100 ms turnaround.
+    pub const fn new(line: Line) -> Self {
+        Config {
+            line,
+            mode: Mode::Length {
+                silence: Duration::from_millis(50),
+            },
+            timeout: Duration::from_secs(1),
+            turnaround: Duration::from_millis(100),
+        }
+    }
+
+    /// A client with these settings, started at `now` (a timing-mode
+    /// client first waits for t3.5 of quiet, as the spec asks).
+    pub fn client(&self, now: Duration) -> Client {
+        Client::new(Link::new(self.line, self.mode, now), self.timeout)
+            .with_turnaround(self.turnaround)
+    }
+}
+
+/// The protocol part of the [`Client`]: requests checked and encoded,
+/// replies framed and matched. A frame that fails its CRC is ignored (the
+/// time-out keeps running, SL §2.4.1); a reply from another address or for
+/// another function is stray.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub struct Link {
     framer: Framer,
-    timeout: Duration,
-    turnaround: Duration,
-    t: Transaction<Event, MAX_ADU>,
-    expect: (u8, u8),
-    /// Earliest time the next request may go out (turnaround after a broadcast).
-    hold_until: Duration,
-    /// Earliest time the current request may go out, while it has not been.
-    tx_at: Option<Duration>,
-    stray: Option<Error>,
-    strays: u32,
 }
 
-impl Client {
-    /// A client on `line` whose replies are framed by `mode`, with a
-    /// response time-out and the turnaround delay after broadcasts.
-    pub fn new(
-        line: Line,
-        mode: Mode,
-        timeout: Duration,
-        turnaround: Duration,
-        now: Duration,
-    ) -> Self {
-        Client {
+impl Link {
+    /// A link on `line` framing replies by `mode`, started at `now`.
+    pub fn new(line: Line, mode: Mode, now: Duration) -> Self {
+        Link {
             framer: Framer::new(line, mode, Side::Responses, now),
-            timeout,
-            turnaround,
-            t: Transaction::new(),
-            expect: (0, 0),
-            hold_until: now,
-            tx_at: None,
-            stray: None,
-            strays: 0,
         }
     }
 
-    /// Starts a transaction. The request is checked and encoded here; an
-    /// invalid one is refused and nothing will be sent.
-    pub fn send(&mut self, now: Duration, address: u8, request: &Request<'_>) -> Result<(), Error> {
-        let start = now.max(self.hold_until);
-        self.tx_at = None;
-        self.expect = (address, request.function());
-        let broadcast = address == BROADCAST;
-        let deadline = (!broadcast).then(|| start.saturating_add(self.timeout));
-        self.t.start(deadline, Some(Event::Broadcast), |buf| {
-            encode_request(address, request, buf)
-        })?;
-        self.tx_at = Some(start);
-        if broadcast {
-            self.hold_until = start.saturating_add(self.turnaround);
-        }
-        Ok(())
+    /// The reply framer, to tune its timers.
+    pub fn framer_mut(&mut self) -> &mut Framer {
+        &mut self.framer
     }
 
-    /// The request bytes, once the turnaround after a broadcast has passed.
-    pub fn poll_transmit(&mut self, now: Duration) -> Option<&[u8]> {
-        if now < self.tx_at? {
-            return None;
-        }
-        self.tx_at = None;
-        self.t.poll_transmit()
-    }
-
-    /// Feeds received bytes; returns how many were taken.
-    pub fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
-        let mut used = 0;
-        loop {
-            // Drain finished frames first, so the framer can take more.
-            self.take_frames();
-            let rest = bytes.get(used..).unwrap_or_default();
-            if rest.is_empty() {
-                break;
+    fn verdict(&mut self, expect: Option<&(u8, u8)>) -> Option<Verdict<Reply, Error>> {
+        let adu = match self.framer.poll_frame()? {
+            Ok(adu) => adu,
+            Err(_) => return Some(Verdict::Cut),
+        };
+        let (want_addr, want_fc) = expect.copied().unwrap_or_default();
+        Some(match decode_response(adu) {
+            Err(Error::Crc { .. }) => Verdict::Cut,
+            Err(e) if adu.first() == Some(&want_addr) => Verdict::Error(e),
+            Err(e) => Verdict::Stray(e),
+            Ok((addr, r)) if addr != want_addr || r.function() & 0x7F != want_fc => {
+                Verdict::Stray(Error::Mismatch {
+                    address: want_addr,
+                    function: want_fc,
+                    found_address: addr,
+                    found_function: r.function(),
+                })
             }
-            used += self.framer.feed(now, rest);
-        }
-        self.handle_timeout(now);
-        used
+            Ok(_) => Verdict::Reply(Reply::new(adu)),
+        })
+    }
+}
+
+impl Protocol for Link {
+    type Request<'a> = (u8, Request<'a>);
+    /// Unit address and function code the reply must carry.
+    type Expect = (u8, u8);
+    type Reply = Reply;
+    type Error = Error;
+
+    fn encode(
+        &self,
+        (address, request): &(u8, Request<'_>),
+        buf: &mut [u8],
+    ) -> Result<(usize, Option<(u8, u8)>), Error> {
+        let n = encode_request(*address, request, buf)?;
+        let expect = (*address != BROADCAST).then_some((*address, request.function()));
+        Ok((n, expect))
     }
 
-    fn take_frames(&mut self) {
-        while let Some(frame) = self.framer.poll_frame() {
-            let Ok(adu) = frame else { continue };
-            let (want_addr, want_fc) = self.expect;
-            let event = match decode_response(adu) {
-                Err(Error::Crc { .. }) => continue,
-                Err(e) => Event::Error(e),
-                Ok((addr, r)) if addr != want_addr || r.function() & 0x7F != want_fc => {
-                    self.strays = self.strays.saturating_add(1);
-                    self.stray = Some(Error::Mismatch {
-                        address: want_addr,
-                        function: want_fc,
-                        found_address: addr,
-                        found_function: r.function(),
-                    });
-                    continue;
-                }
-                Ok(_) => {
-                    let mut reply = Reply {
-                        adu: [0; MAX_ADU],
-                        len: adu.len(),
-                    };
-                    if let Some(dst) = reply.adu.get_mut(..adu.len()) {
-                        dst.copy_from_slice(adu);
-                    }
-                    Event::Reply(reply)
-                }
-            };
-            self.t.finish(event);
-        }
+    fn feed(
+        &mut self,
+        now: Duration,
+        bytes: &[u8],
+        expect: Option<&(u8, u8)>,
+    ) -> (usize, Option<Verdict<Reply, Error>>) {
+        let n = self.framer.feed(now, bytes);
+        (n, self.verdict(expect))
     }
 
-    /// Ends the transaction at its deadline; lets the framer finish frames.
-    pub fn handle_timeout(&mut self, now: Duration) {
+    fn handle_timeout(
+        &mut self,
+        now: Duration,
+        expect: Option<&(u8, u8)>,
+    ) -> Option<Verdict<Reply, Error>> {
         self.framer.handle_timeout(now);
-        self.take_frames();
-        self.t.expire(now, Event::Timeout);
+        self.verdict(expect)
     }
 
-    /// When [`handle_timeout`](Self::handle_timeout) or
-    /// [`poll_transmit`](Self::poll_transmit) should next be called.
-    pub fn poll_timeout(&self) -> Option<Duration> {
-        [
-            self.framer.poll_timeout(),
-            self.t.poll_timeout(),
-            self.tx_at,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+    fn poll_timeout(&self) -> Option<Duration> {
+        self.framer.poll_timeout()
     }
 
-    /// The outcome of the transaction, once.
-    pub fn poll_event(&mut self) -> Option<Event> {
-        self.t.poll_event()
-    }
-
-    /// The last reply that was not accepted (wrong address or function), once.
-    pub fn poll_stray(&mut self) -> Option<Error> {
-        self.stray.take()
-    }
-
-    /// Replies not accepted so far.
-    pub fn strays(&self) -> u32 {
-        self.strays
-    }
-
-    /// Whether a reply is awaited.
-    pub fn is_waiting(&self) -> bool {
-        self.t.is_waiting()
+    fn discarded(&self) -> u64 {
+        self.framer.discarded()
     }
 }

@@ -28,7 +28,7 @@ pub mod pdu;
 pub mod server;
 pub mod timing;
 
-pub use client::{Client, Event, Reply};
+pub use client::{Client, Config, Event, Link, Reply};
 pub use data::{Bits, Exception, Words};
 pub use error::Error;
 pub use file::FileRecord;

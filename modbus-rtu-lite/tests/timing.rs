@@ -3,7 +3,7 @@
 use core::time::Duration;
 
 use modbus_rtu_lite::{
-    Client, Error, Event, Framer, Line, Mode, Parity, Request, Response, Side, encode_request,
+    Config, Error, Event, Framer, Line, Mode, Parity, Request, Response, Side, encode_request,
     encode_response,
 };
 
@@ -177,13 +177,12 @@ fn length_mode_traps() {
 fn poll_loop_reaches_the_wire_limit() {
     let line = Line::new(9600, Parity::Even, 1);
     let mut now = Duration::ZERO;
-    let mut client = Client::new(
-        line,
-        Mode::Timing,
-        Duration::from_millis(500),
-        Duration::from_millis(100),
-        now,
-    );
+    let mut client = Config {
+        mode: Mode::Timing,
+        timeout: Duration::from_millis(500),
+        ..Config::new(line)
+    }
+    .client(now);
     let mut server = Framer::new(line, Mode::Timing, Side::Requests, now);
     server.handle_timeout(line.t35());
     let regs = [0x12u8; 250];
@@ -197,7 +196,7 @@ fn poll_loop_reaches_the_wire_limit() {
     now += line.t35();
     client.handle_timeout(now);
     while now < total {
-        client.send(now, 1, &request).unwrap();
+        client.send(now, &(1, request)).unwrap();
         let req = client.poll_transmit(now).unwrap().to_vec();
         let end = send(&mut server, &line, &req, now);
         now = end + line.t35();
@@ -248,15 +247,23 @@ fn poll_loop_reaches_the_wire_limit() {
 fn client_broadcast_turnaround_and_strays() {
     let line = Line::new(19200, Parity::Even, 1);
     let t = |ms| Duration::from_millis(ms);
-    let mut c = Client::new(line, Mode::Timing, t(300), t(100), Duration::ZERO);
+    let mut c = Config {
+        mode: Mode::Timing,
+        timeout: t(300),
+        turnaround: t(100),
+        ..Config::new(line)
+    }
+    .client(Duration::ZERO);
     c.handle_timeout(line.t35());
     c.send(
         t(1),
-        0,
-        &Request::WriteSingleRegister {
-            address: 7,
-            value: 42,
-        },
+        &(
+            0,
+            Request::WriteSingleRegister {
+                address: 7,
+                value: 42,
+            },
+        ),
     )
     .unwrap();
     assert_eq!(
@@ -267,11 +274,13 @@ fn client_broadcast_turnaround_and_strays() {
     // The next request waits out the turnaround.
     c.send(
         t(2),
-        1,
-        &Request::ReadHoldingRegisters {
-            start: 0,
-            quantity: 1,
-        },
+        &(
+            1,
+            Request::ReadHoldingRegisters {
+                start: 0,
+                quantity: 1,
+            },
+        ),
     )
     .unwrap();
     assert_eq!(c.poll_transmit(t(50)), None);
@@ -317,11 +326,13 @@ fn client_broadcast_turnaround_and_strays() {
     // Silence: a time-out.
     c.send(
         t(200),
-        1,
-        &Request::ReadCoils {
-            start: 0,
-            quantity: 8,
-        },
+        &(
+            1,
+            Request::ReadCoils {
+                start: 0,
+                quantity: 8,
+            },
+        ),
     )
     .unwrap();
     assert!(c.poll_transmit(t(200)).is_some());
@@ -331,11 +342,13 @@ fn client_broadcast_turnaround_and_strays() {
     assert!(
         c.send(
             t(600),
-            0,
-            &Request::ReadCoils {
-                start: 0,
-                quantity: 8
-            }
+            &(
+                0,
+                Request::ReadCoils {
+                    start: 0,
+                    quantity: 8
+                }
+            )
         )
         .is_err()
     );

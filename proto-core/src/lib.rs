@@ -12,12 +12,12 @@
     )
 )]
 
+mod client;
 mod framer;
 mod machine;
-mod transaction;
 mod writer;
 
+pub use client::{Client, Counters, Event, Protocol, Verdict};
 pub use framer::{Cut, Delimiters, LineFramer};
-pub use machine::ClientMachine;
-pub use transaction::Transaction;
+pub use machine::{ClientMachine, DeviceMachine};
 pub use writer::{TooSmall, Writer};

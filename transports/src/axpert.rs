@@ -1,73 +1,29 @@
-//! Blocking Axpert driver: a thin loop around [`axpert_proto::Client`].
+//! Axpert drivers: the one driver loop around [`axpert_proto::Client`].
 
 use core::time::Duration;
 
-use axpert_proto::{Client, Command, Event, Response};
-use embedded_io::{Read, Write};
-
-use crate::{Clock, Error};
+use axpert_proto::{Client, Link};
 
 /// Default reply timeout: a 120-byte reply takes about 0.5 s at 2400 baud,
 /// and units take a while to start answering.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Runs one transaction at a time over `io`.
-#[derive(Debug)]
-pub struct Driver<T, C> {
-    io: T,
-    clock: C,
-    client: Client,
-}
+/// A blocking Axpert driver.
+pub type Driver<T, C> = crate::blocking::Driver<T, C, Client>;
 
-impl<T: Read + Write, C: Clock> Driver<T, C> {
-    /// A driver with the [`DEFAULT_TIMEOUT`].
-    pub fn new(io: T, clock: C) -> Self {
-        Self::with_timeout(io, clock, DEFAULT_TIMEOUT)
-    }
+/// An async Axpert driver.
+pub type AsyncDriver<T, Tm> = crate::asynch::Driver<T, Tm, Client>;
 
-    /// A driver that waits `timeout` for each reply.
-    pub fn with_timeout(io: T, clock: C, timeout: Duration) -> Self {
-        Driver {
-            io,
-            clock,
-            client: Client::new(timeout),
-        }
-    }
-
-    /// Sends `command` and waits for its reply. A `(NAK` is
-    /// `Ok(Response::Nak)`; an out-of-range setting is refused before any
-    /// byte is written.
-    pub fn transact(
-        &mut self,
-        command: &Command,
-    ) -> Result<Response, Error<T::Error, axpert_proto::Error>> {
-        self.client
-            .send(self.clock.now(), command)
-            .map_err(Error::Protocol)?;
-        match crate::blocking::run(&mut self.io, &self.clock, &mut self.client)
-            .map_err(Error::Io)?
-        {
-            Event::Response(r) => Ok(r),
-            Event::Error(e) => Err(Error::Protocol(e)),
-            Event::Timeout => Err(Error::Timeout),
-        }
-    }
-
-    /// The transport, to reconfigure or close it.
-    pub fn io_mut(&mut self) -> &mut T {
-        &mut self.io
-    }
-
-    /// Frames that arrived while no request was outstanding.
-    pub fn unsolicited(&self) -> u32 {
-        self.client.unsolicited()
-    }
+/// A client with `timeout` for each reply.
+pub const fn client(timeout: Duration) -> Client {
+    Client::new(Link::new(), timeout)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axpert_proto::{Inquiry, Mode, Setting};
+    use crate::{Clock, Error};
+    use axpert_proto::{Inquiry, Mode, Response, Setting};
     use core::cell::Cell;
     use embedded_io::ErrorKind;
 
@@ -95,7 +51,7 @@ mod tests {
     impl embedded_io::ErrorType for Script<'_> {
         type Error = TimedOut;
     }
-    impl Read for Script<'_> {
+    impl embedded_io::Read for Script<'_> {
         fn read(&mut self, buf: &mut [u8]) -> Result<usize, TimedOut> {
             let c = self.chunks.get(self.next).ok_or(TimedOut)?;
             self.next += 1;
@@ -103,7 +59,7 @@ mod tests {
             Ok(c.len())
         }
     }
-    impl Write for Script<'_> {
+    impl embedded_io::Write for Script<'_> {
         fn write(&mut self, buf: &[u8]) -> Result<usize, TimedOut> {
             self.written[self.written_len..self.written_len + buf.len()].copy_from_slice(buf);
             self.written_len += buf.len();
@@ -132,32 +88,34 @@ mod tests {
         }
     }
 
+    fn driver<'a>(chunks: &'a [&'a [u8]], timeout: Duration) -> Driver<Script<'a>, Ticks> {
+        Driver::new(script(chunks), Ticks(Cell::new(0)), client(timeout))
+    }
+
     #[test]
     fn split_reply_with_echo() {
         let chunks: &[&[u8]] = &[b"QMOD\x49\xc1\r(", b"B\xe7", b"\xc9\r"];
-        let mut d = Driver::new(script(chunks), Ticks(Cell::new(0)));
-        let r = d.transact(&Inquiry::Mode.into()).unwrap();
+        let mut d = driver(chunks, DEFAULT_TIMEOUT);
+        let r = d.ask(&Inquiry::Mode.into()).unwrap();
         assert_eq!(r, Response::Mode(Mode::Battery));
-        assert_eq!(&d.io.written[..d.io.written_len], b"QMOD\x49\xc1\r");
+        let io = d.io_mut();
+        assert_eq!(&io.written[..io.written_len], b"QMOD\x49\xc1\r");
     }
 
     #[test]
     fn silence_times_out() {
-        let mut d = Driver::with_timeout(script(&[]), Ticks(Cell::new(0)), Duration::from_secs(1));
-        assert!(matches!(
-            d.transact(&Inquiry::Mode.into()),
-            Err(Error::Timeout)
-        ));
+        let mut d = driver(&[], Duration::from_secs(1));
+        assert!(matches!(d.ask(&Inquiry::Mode.into()), Err(Error::Timeout)));
     }
 
     #[test]
     fn refused_setting_writes_nothing() {
-        let mut d = Driver::new(script(&[]), Ticks(Cell::new(0)));
-        let r = d.transact(&Setting::MaxCvTime(901).into());
+        let mut d = driver(&[], DEFAULT_TIMEOUT);
+        let r = d.ask(&Setting::MaxCvTime(901).into());
         assert!(matches!(
             r,
             Err(Error::Protocol(axpert_proto::Error::OutOfRange { .. }))
         ));
-        assert_eq!(d.io.written_len, 0);
+        assert_eq!(d.io_mut().written_len, 0);
     }
 }

@@ -1,13 +1,12 @@
 //! The only crate of the workspace that does I/O.
 //!
-//! - [`asynch`]: async drivers over `embedded-io-async` (Modbus RTU so
-//!   far), waiting on the runtime's timer.
-//! - [`blocking`]: the driver loop, over any [`embedded_io::Read`] +
-//!   [`embedded_io::Write`] and any protocol's client state machine.
-//! - [`enc`]: the same for ENC drives.
-//! - [`modbus`]: the same for Modbus RTU.
-//! - [`axpert`]: a blocking driver that runs Axpert transactions over any
-//!   [`embedded_io::Read`] + [`embedded_io::Write`] with a timeout.
+//! - [`asynch`]: the one driver loop, over `embedded-io-async`, for any
+//!   protocol's client machine ([`proto_core::ClientMachine`]), waiting on
+//!   the runtime's timer.
+//! - [`blocking`]: the same loop over any [`embedded_io::Read`] +
+//!   [`embedded_io::Write`], run to completion.
+//! - [`axpert`], [`enc`], [`modbus`]: each protocol's driver types and
+//!   defaults (type names only: the loop is the one above).
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
 //! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
@@ -86,6 +85,11 @@ pub enum Error<E, P> {
     Protocol(P),
     /// No reply before the deadline.
     Timeout,
+    /// [`ask`](blocking::Driver::ask) was given a broadcast, which no
+    /// device answers (it was sent).
+    Broadcast,
+    /// The machine had no transaction open: nothing to wait for.
+    Idle,
 }
 
 impl<E: core::fmt::Debug, P: core::fmt::Display> core::fmt::Display for Error<E, P> {
@@ -94,6 +98,8 @@ impl<E: core::fmt::Debug, P: core::fmt::Display> core::fmt::Display for Error<E,
             Error::Io(e) => write!(f, "i/o error: {e:?}"),
             Error::Protocol(e) => write!(f, "{e}"),
             Error::Timeout => f.write_str("no reply before the timeout"),
+            Error::Broadcast => f.write_str("a broadcast was sent; no device answers it"),
+            Error::Idle => f.write_str("no transaction was started"),
         }
     }
 }

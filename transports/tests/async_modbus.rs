@@ -10,9 +10,12 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use modbus_rtu_lite::{Exception, Handler, Line, Mode, Parity, Request, Response, Server, Words};
+use modbus_rtu_lite::{
+    Config, Exception, Handler, Line, Mode, Parity, Request, Response, Server, Words,
+};
 use transports::Error;
-use transports::asynch::{Timer, modbus::Driver};
+use transports::asynch::Timer;
+use transports::modbus::AsyncDriver as Driver;
 
 /// Polls `f` to completion; the mock link and timer never need waking.
 fn block_on<F: Future>(f: F) -> F::Output {
@@ -128,7 +131,13 @@ fn driver() -> (Driver<Bus, Virtual>, Virtual, Writes) {
         clock: clock.clone(),
         writes: writes.clone(),
     };
-    let d = Driver::new(bus, clock.clone(), line, mode, TIMEOUT, TURNAROUND);
+    let config = Config {
+        mode,
+        timeout: TIMEOUT,
+        turnaround: TURNAROUND,
+        ..Config::new(line)
+    };
+    let d = Driver::new(bus, clock.clone(), config.client(clock.now()));
     (d, clock, writes)
 }
 
@@ -140,7 +149,7 @@ fn a_reply_arrives_before_the_deadline() {
         start: 2,
         quantity: 3,
     };
-    let reply = block_on(d.transact(1, &read)).unwrap().unwrap();
+    let reply = block_on(d.transact(&(1, read))).unwrap().unwrap();
     let Response::ReadHoldingRegisters(w) = reply.response() else {
         panic!("{:?}", reply.response());
     };
@@ -157,12 +166,12 @@ fn a_silent_unit_times_out_at_its_deadline() {
     };
     let start = clock.now();
     assert!(matches!(
-        block_on(d.transact(9, &read)),
+        block_on(d.transact(&(9, read))),
         Err(Error::Timeout)
     ));
     assert_eq!(clock.now() - start, TIMEOUT);
     // The driver is ready for the next transaction.
-    assert!(block_on(d.transact(1, &read)).unwrap().is_some());
+    assert!(block_on(d.transact(&(1, read))).unwrap().is_some());
 }
 
 #[test]
@@ -172,12 +181,12 @@ fn broadcast_returns_at_once_and_the_next_request_waits_the_turnaround() {
         address: 0,
         value: 77,
     };
-    assert!(block_on(d.transact(0, &write)).unwrap().is_none());
+    assert!(block_on(d.transact(&(0, write))).unwrap().is_none());
     let read = Request::ReadHoldingRegisters {
         start: 0,
         quantity: 1,
     };
-    let reply = block_on(d.transact(1, &read)).unwrap().unwrap();
+    let reply = block_on(d.transact(&(1, read))).unwrap().unwrap();
     assert!(
         matches!(reply.response(), Response::ReadHoldingRegisters(w) if w.get(0) == Some(77)),
         "the broadcast reached the server"
@@ -200,7 +209,7 @@ fn an_invalid_request_writes_nothing() {
         quantity: 0,
     };
     assert!(matches!(
-        block_on(d.transact(1, &read)),
+        block_on(d.transact(&(1, read))),
         Err(Error::Protocol(_))
     ));
     assert!(writes.borrow().is_empty());

@@ -14,7 +14,7 @@ use clap::Parser;
 use examples::output::{json, table};
 use transports::{
     StdClock,
-    axpert::Driver,
+    axpert::{self, Driver},
     hidraw::{self, Hid},
     serial::{Serial, Settings},
 };
@@ -96,7 +96,7 @@ fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
 }
 
 fn ask(d: &mut Axpert, cmd: &Command) -> Response {
-    d.transact(cmd)
+    d.ask(cmd)
         .unwrap_or_else(|e| fail(1, format!("{cmd}: {e}")))
 }
 
@@ -163,7 +163,8 @@ fn main() {
         }
         (None, None) => fail(2, "give --port or --hidraw"),
     };
-    let mut d = Driver::with_timeout(link, StdClock::new(), Duration::from_secs_f64(a.timeout));
+    let client = axpert::client(Duration::from_secs_f64(a.timeout));
+    let mut d = Driver::new(link, StdClock::new(), client);
 
     let name = a.command.to_ascii_uppercase();
     let args: Vec<&str> = a.args.iter().map(String::as_str).collect();

@@ -80,9 +80,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         baud: args.baud,
         ..Settings::default()
     };
-    let mut axpert =
-        transports::axpert::Driver::new(Serial::open(&inverter_path, settings)?, StdClock::new());
-    let mut ask = |cmd: Command| axpert.transact(&cmd);
+    let mut axpert = transports::axpert::Driver::new(
+        Serial::open(&inverter_path, settings)?,
+        StdClock::new(),
+        transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
+    );
+    let mut ask = |cmd: Command| axpert.ask(&cmd);
 
     if let Response::ModelName(m) = ask(Inquiry::ModelName.into())? {
         println!("inverter: model {m}");
@@ -112,8 +115,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut drive = enc::Driver::new(
         Serial::open(&drive_path, enc_settings)?,
         StdClock::new(),
-        enc::DEFAULT_BAUD,
-        enc::DEFAULT_RESPONSE_DELAY,
+        enc::client(
+            enc::DEFAULT_BAUD,
+            enc::DEFAULT_RESPONSE_DELAY,
+            enc_ascii::Radix::Literal,
+        ),
     );
     let one = Address::new(1)?;
     let mut tell = |command: enc_ascii::Command| drive.transact(&Request::new(one, command));
@@ -140,12 +146,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         )?,
         StdClock::new(),
-        line,
-        Mode::Length {
-            silence: Duration::from_millis(50),
-        },
-        Duration::from_millis(500),
-        Duration::from_millis(100),
+        modbus_rtu_lite::Config {
+            timeout: Duration::from_millis(500),
+            ..modbus_rtu_lite::Config::new(line)
+        }
+        .client(Duration::ZERO),
     );
     let write =
         |address: u16, value: u16| modbus_rtu_lite::Request::WriteSingleRegister { address, value };
@@ -154,7 +159,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("set point 60.00 Hz", write(0x2001, 6000)),
         ("run", write(0x2000, 5)),
     ] {
-        let reply = vm.transact(1, &request)?.ok_or("no reply")?;
+        let reply = vm.ask(&(1, request))?;
         println!("modbus drive: {what} -> {:?}", reply.response());
     }
 
@@ -208,13 +213,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let (hz, drive_amps) = (read(Reading::RunFrequency)?, read(Reading::OutputCurrent)?);
         // Output frequency (0.01 Hz) and current (0.1 A) of the Modbus drive.
-        let (vm_hz, vm_amps) = match vm.transact(
+        let (vm_hz, vm_amps) = match vm.transact(&(
             1,
             modbus_rtu_lite::Request::ReadHoldingRegisters {
                 start: 0x2101,
                 quantity: 3,
             },
-        )? {
+        ))? {
             Some(reply) => match reply.response() {
                 modbus_rtu_lite::Response::ReadHoldingRegisters(w) => (
                     w.get(0).map_or(f32::NAN, |v| f32::from(v) / 100.0),

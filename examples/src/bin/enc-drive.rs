@@ -270,13 +270,8 @@ fn main() {
     } else {
         Radix::Literal
     };
-    let mut drive = Driver::new(
-        port,
-        StdClock::new(),
-        a.baud,
-        Duration::from_millis(a.delay_ms),
-    );
-    drive.set_radix(radix);
+    let client = transports::enc::client(a.baud, Duration::from_millis(a.delay_ms), radix);
+    let mut drive = Driver::new(port, StdClock::new(), client);
     let commands = commands(&a.action);
     loop {
         let mut out = Map::new();

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use examples::modbus_json;
-use modbus_rtu_lite::{Bits, Line, Mode, Request, Response, Words};
+use modbus_rtu_lite::{Bits, Config, Line, Mode, Request, Response, Words};
 use transports::{
-    StdClock,
+    Clock, StdClock,
     modbus::Driver,
     serial::{Serial, Settings},
     tcp::Tcp,
@@ -150,22 +150,24 @@ fn main() {
     } else {
         a.timeout_ms
     });
+    let config = Config {
+        line,
+        mode,
+        timeout,
+        turnaround: TURNAROUND,
+    };
+    let clock = StdClock::new();
+    let client = config.client(clock.now());
     match (&a.port, &a.tcp) {
         (_, Some(addr)) => {
             let io =
                 Tcp::connect(addr.as_str()).unwrap_or_else(|e| fail(1, format!("{addr}: {e}")));
-            run(
-                &a,
-                Driver::new(io, StdClock::new(), line, mode, timeout, TURNAROUND),
-            );
+            run(&a, Driver::new(io, clock, client));
         }
         (Some(path), None) => {
             let io =
                 Serial::open(path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
-            run(
-                &a,
-                Driver::new(io, StdClock::new(), line, mode, timeout, TURNAROUND),
-            );
+            run(&a, Driver::new(io, clock, client));
         }
         (None, None) => fail(2, "--port or --tcp is required"),
     }
@@ -187,7 +189,7 @@ where
                 read_code: 1,
                 object: 0,
             };
-            if let Ok(Some(_)) = quick.transact(unit, &probe) {
+            if let Ok(Some(_)) = quick.transact(&(unit, probe)) {
                 found.push(unit);
                 continue;
             }
@@ -195,7 +197,7 @@ where
                 start: 0,
                 quantity: 1,
             };
-            if let Ok(Some(_)) = quick.transact(unit, &probe) {
+            if let Ok(Some(_)) = quick.transact(&(unit, probe)) {
                 found.push(unit);
             }
         }
@@ -264,7 +266,7 @@ where
         Action::ReportServerId => Request::ReportServerId,
         Action::Scan { .. } => return,
     };
-    let reply = match d.transact(a.unit, &request) {
+    let reply = match d.transact(&(a.unit, request)) {
         Ok(r) => r,
         Err(transports::Error::Protocol(e)) => fail(2, e),
         Err(e) => fail(1, e),

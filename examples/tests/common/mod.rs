@@ -115,16 +115,19 @@ pub fn modbus_driver<T>(io: T) -> transports::modbus::Driver<T, transports::StdC
 where
     T: embedded_io::Read + embedded_io::Write,
 {
-    transports::modbus::Driver::new(
-        io,
-        transports::StdClock::new(),
-        modbus_rtu_lite::Line::new(9600, modbus_rtu_lite::Parity::Even, 1),
-        modbus_rtu_lite::Mode::Length {
-            silence: std::time::Duration::from_millis(50),
-        },
-        std::time::Duration::from_secs(2),
-        std::time::Duration::from_millis(300),
-    )
+    use transports::Clock as _;
+    let config = modbus_rtu_lite::Config {
+        timeout: std::time::Duration::from_secs(2),
+        turnaround: std::time::Duration::from_millis(300),
+        ..modbus_rtu_lite::Config::new(modbus_rtu_lite::Line::new(
+            9600,
+            modbus_rtu_lite::Parity::Even,
+            1,
+        ))
+    };
+    let clock = transports::StdClock::new();
+    let client = config.client(clock.now());
+    transports::modbus::Driver::new(io, clock, client)
 }
 
 /// A simulator running on a thread, serving the master side of a new

@@ -1,17 +1,22 @@
-//! Async drivers over `embedded-io-async`, for firmware on an async
-//! executor (Embassy, RTIC) and for async hosts.
+//! The one driver loop, over `embedded-io-async`, for firmware on an async
+//! executor (Embassy, RTIC), for async hosts, and (through
+//! [`crate::blocking`]) for blocking I/O.
 //!
-//! The protocol state machines are the same as the blocking drivers'; only
-//! the waiting differs. An async read does not time out by itself, so a
-//! driver races it against a [`Timer`] that the runtime provides (Embassy's
-//! `Timer::at`, Tokio's `sleep_until`, ...).
+//! [`Driver`] runs any protocol's [`ClientMachine`]: it writes the request,
+//! reads and feeds until the machine reports its outcome, and never waits
+//! past the machine's [`poll_timeout`](ClientMachine::poll_timeout). An
+//! async read does not time out by itself, so the driver races it against
+//! a [`Timer`] that the runtime provides (Embassy's `Timer::at`, Tokio's
+//! `sleep_until`, ...).
 
-pub mod modbus;
-
-use core::future::{Future, poll_fn};
-use core::pin::pin;
-use core::task::Poll;
+use core::future::Future;
 use core::time::Duration;
+
+use embassy_futures::select::{Either, select};
+use embedded_io_async::{Read, Write};
+use proto_core::{ClientMachine, Counters, Event};
+
+use crate::Error;
 
 /// The runtime's clock and timer, on one time base (a `Duration` since an
 /// epoch of the runtime's choosing).
@@ -22,28 +27,112 @@ pub trait Timer {
     fn at(&mut self, deadline: Duration) -> impl Future<Output = ()>;
 }
 
-/// Which of two futures finished first.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum First<A, B> {
-    /// The first.
-    A(A),
-    /// The second.
-    B(B),
+/// Runs one transaction at a time of the client machine `M` over `io`.
+#[derive(Debug)]
+pub struct Driver<T, Tm, M> {
+    io: T,
+    timer: Tm,
+    machine: M,
 }
 
-/// Runs both futures until one completes; the other is dropped. `a` is
-/// polled first, so data that has arrived wins over an expired timer.
-pub(crate) async fn first<A: Future, B: Future>(a: A, b: B) -> First<A::Output, B::Output> {
-    let mut a = pin!(a);
-    let mut b = pin!(b);
-    poll_fn(|cx| {
-        if let Poll::Ready(x) = a.as_mut().poll(cx) {
-            return Poll::Ready(First::A(x));
+impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
+    /// A driver for `machine` (a protocol's client) over `io`.
+    pub fn new(io: T, timer: Tm, machine: M) -> Self {
+        Driver { io, timer, machine }
+    }
+
+    /// Sends `request` and waits for its outcome: `Ok(Some(reply))` (a
+    /// protocol's refusal, such as an exception or a NAK, is a reply), or
+    /// `Ok(None)` for a broadcast, which no device answers. An invalid
+    /// request is refused before any byte is written.
+    pub async fn transact(
+        &mut self,
+        request: &M::Request<'_>,
+    ) -> Result<Option<M::Reply>, Error<T::Error, M::Error>> {
+        self.machine
+            .send(self.timer.now(), request)
+            .map_err(Error::Protocol)?;
+        match self.run().await? {
+            Event::Reply(r) => Ok(Some(r)),
+            Event::Broadcast => Ok(None),
+            Event::Error(e) => Err(Error::Protocol(e)),
+            Event::Timeout => Err(Error::Timeout),
         }
-        if let Poll::Ready(y) = b.as_mut().poll(cx) {
-            return Poll::Ready(First::B(y));
+    }
+
+    /// [`transact`](Self::transact) for a request that is answered: a
+    /// broadcast gives [`Error::Broadcast`] (after it was sent).
+    pub async fn ask(
+        &mut self,
+        request: &M::Request<'_>,
+    ) -> Result<M::Reply, Error<T::Error, M::Error>> {
+        self.transact(request).await?.ok_or(Error::Broadcast)
+    }
+
+    /// Runs the transaction the machine has open until it ends.
+    async fn run(&mut self) -> Result<Event<M::Reply, M::Error>, Error<T::Error, M::Error>> {
+        let mut buf = [0u8; 64];
+        loop {
+            let now = self.timer.now();
+            self.machine.handle_timeout(now);
+            if let Some(bytes) = self.machine.poll_transmit(now) {
+                self.io.write_all(bytes).await.map_err(Error::Io)?;
+                self.io.flush().await.map_err(Error::Io)?;
+            }
+            if let Some(event) = self.machine.poll_event() {
+                return Ok(event);
+            }
+            let Some(deadline) = self.machine.poll_timeout() else {
+                return Err(Error::Idle);
+            };
+            if deadline <= self.timer.now() {
+                continue;
+            }
+            // An empty read is silence (a blocking read's time slice ran
+            // out, or an async stream ended): wait for the deadline rather
+            // than spin.
+            match select(self.io.read(&mut buf), self.timer.at(deadline)).await {
+                Either::First(Ok(0)) => self.timer.at(deadline).await,
+                Either::First(Ok(n)) => {
+                    let now = self.timer.now();
+                    let mut rest = buf.get(..n).unwrap_or_default();
+                    while !rest.is_empty() {
+                        let used = self.machine.feed(now, rest);
+                        if used == 0 {
+                            break;
+                        }
+                        rest = rest.get(used..).unwrap_or_default();
+                    }
+                }
+                Either::First(Err(e)) => return Err(Error::Io(e)),
+                Either::Second(()) => {}
+            }
         }
-        Poll::Pending
-    })
-    .await
+    }
+
+    /// The client machine, to read its settings.
+    pub fn machine(&self) -> &M {
+        &self.machine
+    }
+
+    /// The client machine, to change its settings.
+    pub fn machine_mut(&mut self) -> &mut M {
+        &mut self.machine
+    }
+
+    /// What the client has passed over so far (unsolicited, stray and cut
+    /// frames, discarded bytes).
+    pub fn counters(&self) -> Counters {
+        self.machine.counters()
+    }
+
+    /// The transport, to reconfigure it.
+    pub fn io_mut(&mut self) -> &mut T {
+        &mut self.io
+    }
+
+    /// The transport, the timer and the machine.
+    pub fn into_parts(self) -> (T, Tm, M) {
+        (self.io, self.timer, self.machine)
+    }
 }
