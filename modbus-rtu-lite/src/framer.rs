@@ -10,17 +10,45 @@
 //! [`Mode::Length`] is for links that hide timing (USB adapters, TCP
 //! gateways, pseudo-terminals): the frame's length is predicted from its
 //! function code and byte count and confirmed by the CRC at exactly that
-//! length (never "the last two bytes happen to match"); after garbage it
-//! resynchronises within the same call; a frame the silence cuts short is
-//! dropped, whatever its byte count claims. Frames only silence can
-//! delimit (FC08/00, custom codes) end at `silence`.
+//! length (never "the last two bytes happen to match"). Frames only
+//! silence can delimit (FC08/00, custom codes) end at `silence`.
+//!
+//! Resynchronising past garbage (noise, a frame cut short):
+//!
+//! - A start that cannot be a frame (function code 0, an impossible
+//!   length, a bad CRC at its predicted length) loses its first byte and
+//!   the bytes after it are looked at again, in the same call.
+//! - While the bytes at the front are a start only silence could end (an
+//!   unknown function code, which noise in front of a frame often makes),
+//!   a complete frame behind them is taken at once, in the same call, and
+//!   the bytes in front of it are dropped. Only a frame that also decodes,
+//!   comes from a unit address and, if an exception, has a standard code
+//!   is taken this way, and never one behind the start of a frame still in
+//!   progress (it may be that frame's data).
+//! - Bytes waiting for a predicted length (a frame in progress, or noise
+//!   that looks like one) are never cut by a frame that seems to end
+//!   inside them: a chance CRC match there would cut one long frame in
+//!   about 500. When the predicted length arrives the CRC decides; when the
+//!   silence comes first, the frame was cut short or was noise.
+//! - At the silence, the bytes left are final: the first byte is dropped
+//!   and the rest rescanned, byte by byte, for frames of their predicted
+//!   length with a good CRC, or a frame only silence delimits spanning
+//!   the rest with a good CRC. Each frame found is one
+//!   [`poll_frame`](Framer::poll_frame) item (the following ones come from
+//!   the next `poll_frame` or [`handle_timeout`](Framer::handle_timeout)
+//!   calls). Garbage in front of a frame is not reported, only counted in
+//!   [`discarded`](Framer::discarded); bytes that hold no frame up to the
+//!   silence are reported once, as [`Error::TooShort`] (all of them in
+//!   `len`).
 //!
 //! Bytes handed over in one [`feed`](Framer::feed) are taken as arriving
 //! together at `now`; feed each read as it arrives. Memory: 256 bytes.
 
 use core::time::Duration;
 
-use crate::{Error, Line, MAX_ADU, crc16, length};
+use crate::{
+    Error, Exception, Line, MAX_ADU, Response, crc16, decode_request, decode_response, length,
+};
 
 /// How frames are delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +82,23 @@ enum State {
     Idle,
     /// Receiving; `bad` once a t1.5 gap or an overflow has spoilt the frame.
     Receiving { bad: Option<Error> },
+    /// Length mode: the silence came; the bytes left are taken apart one
+    /// item at a time (see [`Framer::drain`]).
+    Draining,
+}
+
+/// What the bytes from some offset of the buffer on are (length mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// A frame of this length with a good CRC.
+    Frame(usize),
+    /// A frame in progress: its predicted length (or the bytes needed to
+    /// predict it) has not arrived yet.
+    InProgress,
+    /// A frame only silence can end (FC08/00, custom codes), or garbage.
+    Open,
+    /// Not a frame start.
+    Not,
 }
 
 /// A framer with a 256-byte buffer.
@@ -71,6 +116,12 @@ pub struct Framer {
     ready: Option<Result<usize, Error>>,
     out: [u8; MAX_ADU],
     discarded: u64,
+    /// Length mode: a frame was taken from the front with bytes behind it,
+    /// which are looked at again once it has been polled.
+    rescan: bool,
+    /// Length mode: offsets `1..searched` hold no frame, now or later
+    /// (see [`Framer::later_frame`]).
+    searched: usize,
 }
 
 impl Framer {
@@ -93,6 +144,8 @@ impl Framer {
             ready: None,
             out: [0; MAX_ADU],
             discarded: 0,
+            rescan: false,
+            searched: 0,
         }
     }
 
@@ -137,7 +190,8 @@ impl Framer {
     fn timing_byte(&mut self, now: Duration, b: u8) {
         let gap = now.saturating_sub(self.last);
         match self.state {
-            State::Quiet => self.discarded += 1,
+            // (Draining is length mode only.)
+            State::Quiet | State::Draining => self.discarded += 1,
             State::Idle => {
                 self.state = State::Receiving { bad: None };
                 if let Some(first) = self.buf.first_mut() {
@@ -169,11 +223,10 @@ impl Framer {
 
     fn length_byte(&mut self, b: u8) {
         self.state = State::Receiving { bad: None };
+        self.rescan = false;
         if self.len == MAX_ADU {
             // Nothing this long is a frame: shed the oldest byte.
-            self.buf.copy_within(1.., 0);
-            self.len -= 1;
-            self.discarded += 1;
+            self.drop_front(1);
         }
         if let Some(slot) = self.buf.get_mut(self.len) {
             *slot = b;
@@ -182,9 +235,102 @@ impl Framer {
         self.scan();
     }
 
-    /// Length mode: finish a frame that has reached its predicted length
-    /// with a good CRC, or drop leading bytes until the buffer could still
-    /// start one.
+    fn predict(&self, b: &[u8]) -> length::Length {
+        match self.side {
+            Side::Requests => length::request(b),
+            Side::Responses => length::response(b),
+        }
+    }
+
+    /// What the bytes `b` start with.
+    fn start(&self, b: &[u8]) -> Start {
+        // Function code 0 is never valid: not a frame start.
+        if b.get(1) == Some(&0) {
+            return Start::Not;
+        }
+        match self.predict(b) {
+            length::Length::Exact(n) if !(4..=MAX_ADU).contains(&n) => Start::Not,
+            length::Length::Exact(n) if n > b.len() => Start::InProgress,
+            length::Length::Exact(n) => match b.get(..n) {
+                Some(f) if valid_crc(f) => Start::Frame(n),
+                _ => Start::Not,
+            },
+            length::Length::AtLeast(_) => Start::InProgress,
+            length::Length::Unknown => Start::Open,
+        }
+    }
+
+    /// Behind an open head: the offset of the first complete frame (its
+    /// predicted length, a good CRC) that is also [`plausible`](Self::plausible).
+    /// The open head may be a frame still coming in, so the search stops
+    /// at a frame in progress: what lies behind it may be its data, and a
+    /// CRC that happens to match there must not cut it.
+    ///
+    /// Offsets that hold no frame now hold none later either (what they
+    /// start with does not change as bytes are appended), so each search
+    /// goes on from where the last one stopped: a flood of garbage costs a
+    /// few steps a byte, not the whole buffer.
+    fn later_frame(&mut self) -> Option<usize> {
+        let b = self.buf.get(..self.len).unwrap_or_default();
+        let mut found = None;
+        let mut k = self.searched.max(1);
+        // A frame is at least 4 bytes.
+        while k + 4 <= b.len() {
+            let rest = b.get(k..).unwrap_or_default();
+            match self.start(rest) {
+                Start::Frame(n) if self.plausible(rest.get(..n).unwrap_or_default()) => {
+                    found = Some(k);
+                    break;
+                }
+                Start::InProgress => break,
+                Start::Frame(_) | Start::Open | Start::Not => k += 1,
+            }
+        }
+        self.searched = k;
+        found
+    }
+
+    /// A frame taken from behind an open head, before any silence, must
+    /// also decode, come from a unit address (0 only for requests) and, if
+    /// an exception, carry a standard code: one in 65536 CRCs match by
+    /// chance, and most chance matches are exception-shaped. Anything else
+    /// is still found at the silence.
+    fn plausible(&self, f: &[u8]) -> bool {
+        match self.side {
+            Side::Requests => matches!(decode_request(f), Ok((0..=247, _))),
+            Side::Responses => match decode_response(f) {
+                Ok((
+                    _,
+                    Response::Exception {
+                        code: Exception::Unknown(_),
+                        ..
+                    },
+                ))
+                | Err(_) => false,
+                Ok((address, _)) => (1..=247).contains(&address),
+            },
+        }
+    }
+
+    /// Drops the `n` oldest bytes as garbage.
+    fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.shift(n);
+        self.discarded += n as u64;
+    }
+
+    /// Removes the `n` oldest bytes.
+    fn shift(&mut self, n: usize) {
+        let n = n.min(self.len);
+        self.buf.copy_within(n..self.len, 0);
+        self.len -= n;
+        self.searched = self.searched.saturating_sub(n);
+    }
+
+    /// Length mode, as bytes arrive: finish a frame that has reached its
+    /// predicted length with a good CRC, or drop leading bytes until the
+    /// buffer could still start one. Behind a head only silence could end,
+    /// a complete frame is taken at once, the bytes in front of it dropped.
     fn scan(&mut self) {
         loop {
             let frame = self.buf.get(..self.len).unwrap_or_default();
@@ -192,30 +338,67 @@ impl Framer {
                 self.state = State::Idle;
                 return;
             }
-            let predicted = match self.side {
-                Side::Requests => length::request(frame),
-                Side::Responses => length::response(frame),
-            };
-            // Function code 0 is never valid: not a frame start.
-            let invalid = frame.get(1) == Some(&0);
-            match predicted {
-                _ if invalid => {}
-                length::Length::AtLeast(_) | length::Length::Unknown => return,
-                length::Length::Exact(n) if !(4..=MAX_ADU).contains(&n) => {}
-                length::Length::Exact(n) if n > self.len => return,
-                length::Length::Exact(n) => {
-                    if let Some(f) = frame.get(..n)
-                        && valid_crc(f)
-                    {
-                        self.emit(n);
-                        return;
-                    }
+            match self.start(frame) {
+                Start::Frame(n) => {
+                    self.emit(n);
+                    self.rescan = self.len > 0;
+                    return;
                 }
+                Start::Open => {
+                    if let Some(k) = self.later_frame() {
+                        self.drop_front(k);
+                        // The frame is at the head now.
+                        if let Start::Frame(n) =
+                            self.start(self.buf.get(..self.len).unwrap_or_default())
+                        {
+                            self.emit(n);
+                            self.rescan = self.len > 0;
+                        }
+                    }
+                    return;
+                }
+                // Wait for the rest; a frame behind it waits too.
+                Start::InProgress => return,
+                // Not a frame here: drop one byte and look again.
+                Start::Not => self.drop_front(1),
             }
-            // Not a frame here: drop one byte and look again.
-            self.buf.copy_within(1..self.len, 0);
-            self.len -= 1;
-            self.discarded += 1;
+        }
+    }
+
+    /// Length mode, after the silence: the bytes left are final. Takes
+    /// out the next frame among them (of its predicted length with a good
+    /// CRC, or one only silence delimits spanning the rest), dropping the
+    /// garbage in front of it; reports bytes that hold no frame at all
+    /// once, as [`Error::TooShort`]. One item per call; the buffer is
+    /// empty (and the framer idle) once nothing is left.
+    fn drain(&mut self) {
+        let total = self.len;
+        let needed = match self.predict(self.buf.get(..self.len).unwrap_or_default()) {
+            length::Length::Exact(n) | length::Length::AtLeast(n) if n > total => n,
+            _ => total + 1,
+        };
+        loop {
+            let b = self.buf.get(..self.len).unwrap_or_default();
+            if b.is_empty() {
+                break;
+            }
+            let found = match self.start(b) {
+                Start::Frame(n) => Some(n),
+                Start::Open if b.len() >= 4 && valid_crc(b) => Some(b.len()),
+                _ => None,
+            };
+            if let Some(n) = found {
+                self.emit(n);
+                if self.len > 0 {
+                    self.state = State::Draining;
+                }
+                return;
+            }
+            self.drop_front(1);
+        }
+        self.state = State::Idle;
+        if total > 0 {
+            self.ready = Some(Err(Error::TooShort { len: total, needed }));
         }
     }
 
@@ -223,8 +406,7 @@ impl Framer {
         if let (Some(dst), Some(src)) = (self.out.get_mut(..n), self.buf.get(..n)) {
             dst.copy_from_slice(src);
         }
-        self.buf.copy_within(n..self.len, 0);
-        self.len -= n;
+        self.shift(n);
         self.ready = Some(Ok(n));
         if self.len == 0 {
             self.state = State::Idle;
@@ -234,12 +416,19 @@ impl Framer {
     /// Ends or drops a frame once the line has been quiet long enough.
     /// Early or repeated calls are harmless.
     pub fn handle_timeout(&mut self, now: Duration) {
-        if self.ready.is_some() || now.saturating_sub(self.last) < self.silence() {
+        if self.ready.is_some() {
+            return;
+        }
+        if self.state == State::Draining {
+            self.drain();
+            return;
+        }
+        if now.saturating_sub(self.last) < self.silence() {
             return;
         }
         match (self.state, self.mode) {
             (State::Quiet, _) => self.state = State::Idle,
-            (State::Idle, _) => {}
+            (State::Idle | State::Draining, _) => {}
             (State::Receiving { bad: Some(e) }, _) => {
                 self.discarded += self.len as u64;
                 self.len = 0;
@@ -251,25 +440,11 @@ impl Framer {
                 self.emit(n);
             }
             (State::Receiving { bad: None }, Mode::Length { .. }) => {
-                // Silence ends a frame only silence delimits, and drops one
-                // whose predicted length never arrived.
-                let n = self.len;
-                let frame = self.buf.get(..n).unwrap_or_default();
-                let predicted = match self.side {
-                    Side::Requests => length::request(frame),
-                    Side::Responses => length::response(frame),
-                };
-                if predicted == length::Length::Unknown && valid_crc(frame) {
-                    self.emit(n);
-                } else {
-                    self.discarded += n as u64;
-                    self.len = 0;
-                    self.state = State::Idle;
-                    self.ready = Some(Err(Error::TooShort {
-                        len: n,
-                        needed: n + 1,
-                    }));
-                }
+                // Silence ends a frame only silence delimits, drops one
+                // whose predicted length never arrived, and rescans what
+                // follows its first byte.
+                self.rescan = false;
+                self.drain();
             }
         }
     }
@@ -285,6 +460,13 @@ impl Framer {
     /// The next finished frame (CRC not yet checked in timing mode), or why
     /// one was dropped.
     pub fn poll_frame(&mut self) -> Option<Result<&[u8], Error>> {
+        if self.ready.is_none() {
+            if self.state == State::Draining {
+                self.drain();
+            } else if core::mem::take(&mut self.rescan) {
+                self.scan();
+            }
+        }
         match self.ready.take()? {
             Ok(n) => Some(Ok(self.out.get(..n).unwrap_or_default())),
             Err(e) => Some(Err(e)),
