@@ -5,13 +5,18 @@
 //! it. A command that fails its CRC or whose argument is out of range comes
 //! back as an error; answer it with [`Response::Nak`](crate::Response::Nak).
 
-use crate::{BatterySystem, CAPACITY, Command, Error, RequestFramer};
+use core::time::Duration;
 
-/// Command receiver for a unit with battery system `system`.
+use crate::{BatterySystem, CAPACITY, Command, Error, RequestFramer, Response};
+
+/// Command receiver for a unit with battery system `system`, with a
+/// framer of `N` bytes and room for one reply of up to [`CAPACITY`] bytes.
 #[derive(Debug, Clone)]
 pub struct Device<const N: usize = CAPACITY> {
     framer: RequestFramer<N>,
     system: BatterySystem,
+    tx: [u8; CAPACITY],
+    tx_len: usize,
 }
 
 impl<const N: usize> Device<N> {
@@ -20,6 +25,8 @@ impl<const N: usize> Device<N> {
         Device {
             framer: RequestFramer::new(),
             system,
+            tx: [0; CAPACITY],
+            tx_len: 0,
         }
     }
 
@@ -34,6 +41,28 @@ impl<const N: usize> Device<N> {
         let system = self.system;
         let (n, line) = self.framer.feed(bytes);
         (n, line.map(|l| l.and_then(|c| Command::decode(c, system))))
+    }
+}
+
+/// The device machine the serve loop in `transports` runs: commands (or
+/// why they were refused) out, the application's [`Response`] in; answer a
+/// refused command with [`Response::Nak`].
+impl<const N: usize> proto_core::DeviceMachine for Device<N> {
+    type Request = Result<Command, Error>;
+    type Response = Response;
+
+    fn feed(&mut self, _now: Duration, bytes: &[u8]) -> (usize, Option<Self::Request>) {
+        Device::feed(self, bytes)
+    }
+
+    fn respond(&mut self, response: &Response) {
+        // A reply too long for the buffer is not sent; the host times out.
+        self.tx_len = response.encode(&mut self.tx).unwrap_or(0);
+    }
+
+    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
+        let n = core::mem::take(&mut self.tx_len);
+        self.tx.get(..n).filter(|b| !b.is_empty())
     }
 }
 

@@ -6,7 +6,9 @@
 //! this drive that fails its checks comes back as [`Incoming::Bad`]: the
 //! manual's answer is a short code-20 reply, [`Response::frame_error`].
 
-use crate::{Address, Error, Framer, Request, frame};
+use core::time::Duration;
+
+use crate::{Address, Error, Framer, Request, Response, frame};
 
 /// What a drive received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,8 @@ pub enum Incoming {
 pub struct Device {
     framer: Framer,
     address: Address,
+    tx: [u8; frame::MAX_LEN],
+    tx_len: usize,
 }
 
 impl Device {
@@ -31,6 +35,8 @@ impl Device {
         Device {
             framer: Framer::new(),
             address,
+            tx: [0; frame::MAX_LEN],
+            tx_len: 0,
         }
     }
 
@@ -75,6 +81,30 @@ impl Incoming {
     /// Whether the drive answers it: everything but a broadcast request.
     pub fn needs_reply(&self) -> bool {
         !matches!(self, Incoming::Request(r) if r.address.is_broadcast())
+    }
+}
+
+/// The device machine the serve loop in `transports` runs: what arrived
+/// for this drive out, the application's reply in (`None` for a
+/// broadcast, which is never answered).
+impl proto_core::DeviceMachine for Device {
+    type Request = Incoming;
+    type Response = Option<Response>;
+
+    fn feed(&mut self, _now: Duration, bytes: &[u8]) -> (usize, Option<Incoming>) {
+        Device::feed(self, bytes)
+    }
+
+    fn respond(&mut self, response: &Option<Response>) {
+        self.tx_len = response
+            .as_ref()
+            .and_then(|r| r.encode(&mut self.tx).ok())
+            .unwrap_or(0);
+    }
+
+    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
+        let n = core::mem::take(&mut self.tx_len);
+        self.tx.get(..n).filter(|b| !b.is_empty())
     }
 }
 

@@ -19,6 +19,7 @@ use axpert_proto::{
     },
 };
 use embedded_io::{Read, Write};
+use transports::{StdClock, serve::Call};
 
 /// Length of the simulated day: the sun goes round in ten minutes.
 pub const DAY: Duration = Duration::from_secs(600);
@@ -547,24 +548,21 @@ pub fn serve<T: Read + Write>(
     mut log: impl FnMut(&str, &Response),
 ) -> Result<(), T::Error> {
     let mut device = Device::<256>::new(inverter.system());
-    let mut frame = [0u8; 300];
-    crate::serve::serve(io, stop, |dt, mut bytes, out| {
-        inverter.advance(dt);
-        while !bytes.is_empty() {
-            let (used, command) = device.feed(bytes);
-            bytes = &bytes[used..];
-            if let Some(command) = command {
-                let name = match &command {
-                    Ok(c) => c.to_string(),
-                    Err(e) => format!("refused ({e})"),
-                };
-                let reply = inverter.answer(command);
-                if let Ok(len) = reply.encode(&mut frame) {
-                    out.extend_from_slice(&frame[..len]);
-                }
-                log(&name, &reply);
-            }
-        }
+    let clock = StdClock::new();
+    let mut last = Duration::ZERO;
+    transports::serve::serve(io, &clock, &mut device, stop, |now, call| {
+        inverter.advance(now.saturating_sub(last));
+        last = now;
+        let Call::Request(command) = call else {
+            return None;
+        };
+        let name = match &command {
+            Ok(c) => c.to_string(),
+            Err(e) => format!("refused ({e})"),
+        };
+        let reply = inverter.answer(command);
+        log(&name, &reply);
+        Some(reply)
     })
 }
 

@@ -7,10 +7,12 @@
 //! (`C`, `Sn`, `O`, `V`, `N`) and acknowledges frames the host sends
 //! (`z`), and the battery notes the inverter's keep-alive (0x305).
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use bms_can::{Ascii, Emitter, Message, Profile, Protection, RawFrame, Report, Requests};
 use embedded_can::{Frame as _, Id, StandardId};
+use proto_core::DeviceMachine;
 use transports::slcan::{Decoder, Frame, Line, encode_frame};
 
 /// The simulated battery and its adapter.
@@ -26,6 +28,9 @@ pub struct Pack {
     decoder: Decoder,
     open: bool,
     keepalives: u64,
+    /// What the adapter has to send, and how much of it went out last.
+    tx: Vec<u8>,
+    sent: usize,
 }
 
 /// Nominal capacity of the simulated pack, Ah.
@@ -45,6 +50,8 @@ impl Pack {
             decoder: Decoder::new(),
             open: false,
             keepalives: 0,
+            tx: Vec::new(),
+            sent: 0,
         };
         p.emitter.update(p.report());
         p
@@ -108,12 +115,6 @@ impl Pack {
         self.emitter.update(self.report());
     }
 
-    /// One pass of the serve loop: advance by `dt`, then [`exchange`](Self::exchange).
-    pub fn step(&mut self, dt: Duration, input: &[u8], out: &mut Vec<u8>) {
-        self.advance(dt);
-        self.exchange(input, out);
-    }
-
     /// Takes the host's bytes and appends the adapter's answers and the
     /// battery's due frames to `out`.
     pub fn exchange(&mut self, mut input: &[u8], out: &mut Vec<u8>) {
@@ -152,6 +153,44 @@ impl Pack {
             push_frame(&frame, out);
         }
     }
+}
+
+/// The pack and its adapter on the serve loop: the host's SLCAN lines in,
+/// the adapter's answers and the battery's due frames out. The pack asks
+/// the serve loop's application nothing.
+impl DeviceMachine for Pack {
+    type Request = Infallible;
+    type Response = ();
+
+    fn feed(&mut self, now: Duration, input: &[u8]) -> (usize, Option<Infallible>) {
+        self.advance(now.saturating_sub(self.clock));
+        let mut out = std::mem::take(&mut self.tx);
+        self.exchange(input, &mut out);
+        self.tx = out;
+        (input.len(), None)
+    }
+
+    fn respond(&mut self, _: &()) {}
+
+    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
+        self.tx.drain(..self.sent);
+        self.sent = self.tx.len();
+        (self.sent > 0).then_some(&self.tx[..])
+    }
+
+    fn handle_timeout(&mut self, now: Duration) -> Option<Infallible> {
+        self.feed(now, &[]);
+        None
+    }
+}
+
+/// Serves `pack` on `io` until `stop` returns true or the link fails.
+pub fn serve<T: embedded_io::Read + embedded_io::Write>(
+    pack: &mut Pack,
+    io: &mut T,
+    stop: impl FnMut() -> bool,
+) -> Result<(), T::Error> {
+    transports::serve::serve(io, &transports::StdClock::new(), pack, stop, |_, _| None)
 }
 
 fn blank() -> Report {

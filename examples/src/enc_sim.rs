@@ -22,6 +22,7 @@ use enc_ascii::{
     Address, Command, Control, Device, Fault, Incoming, Param, Radix, Reading, Request, Response,
     ResponseCode, StateWord,
 };
+use transports::{StdClock, serve::Call};
 
 /// A parameter: value, and the largest value a write may set.
 #[derive(Debug, Clone, Copy)]
@@ -371,20 +372,17 @@ pub fn serve<T: Read + Write>(
     mut log: impl FnMut(&Incoming, Option<&Response>),
 ) -> Result<(), T::Error> {
     let mut device = Device::new(drive.address);
-    let mut frame = [0u8; 18];
-    crate::serve::serve(io, stop, |dt, mut bytes, out| {
-        drive.advance(dt);
-        while !bytes.is_empty() {
-            let (used, incoming) = device.feed(bytes);
-            bytes = &bytes[used..];
-            if let Some(incoming) = incoming {
-                let reply = drive.answer(incoming);
-                if let Some(Ok(n)) = reply.map(|r| r.encode(&mut frame)) {
-                    out.extend_from_slice(&frame[..n]);
-                }
-                log(&incoming, reply.as_ref());
-            }
-        }
+    let clock = StdClock::new();
+    let mut last = Duration::ZERO;
+    transports::serve::serve(io, &clock, &mut device, stop, |now, call| {
+        drive.advance(now.saturating_sub(last));
+        last = now;
+        let Call::Request(incoming) = call else {
+            return None;
+        };
+        let reply = drive.answer(incoming);
+        log(&incoming, reply.as_ref());
+        Some(reply)
     })
 }
 

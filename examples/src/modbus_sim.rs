@@ -22,9 +22,12 @@
 //! (up to 31) values written to the command register, oldest first. File 1
 //! (FC14/FC15) is a parameter backup of 100 records.
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Server, Words};
+use proto_core::DeviceMachine;
+use transports::StdClock;
 
 /// The drive behind one unit address.
 #[derive(Debug, Clone)]
@@ -269,6 +272,9 @@ impl Handler for Drive {
 /// The drives on one bus, one server per unit address.
 pub struct Bus {
     servers: Vec<Server<Drive>>,
+    last: Duration,
+    tx: Vec<u8>,
+    sent: usize,
 }
 
 impl Bus {
@@ -282,30 +288,71 @@ impl Bus {
                 s
             })
             .collect();
-        Bus { servers }
+        Bus {
+            servers,
+            last: Duration::ZERO,
+            tx: Vec::new(),
+            sent: 0,
+        }
     }
 
-    /// One pass of the serve loop.
-    pub fn step(&mut self, now: Duration, dt: Duration, input: &[u8], out: &mut Vec<u8>) {
+    /// Moves the drives' models on to `now`.
+    fn advance(&mut self, now: Duration) {
+        let dt = now.saturating_sub(self.last);
+        self.last = self.last.max(now);
         for s in &mut self.servers {
             s.handler().advance(dt);
+        }
+    }
+
+    /// Queues what `server` has to send.
+    fn collect(tx: &mut Vec<u8>, server: &mut Server<Drive>) {
+        if let Some(reply) = server.poll_transmit() {
+            tx.extend_from_slice(reply);
+        }
+    }
+}
+
+/// Every server hears every byte; their replies go out in turn. The
+/// servers answer through their handlers, so the bus asks the serve
+/// loop's application nothing.
+impl DeviceMachine for Bus {
+    type Request = Infallible;
+    type Response = ();
+
+    fn feed(&mut self, now: Duration, input: &[u8]) -> (usize, Option<Infallible>) {
+        self.advance(now);
+        for s in &mut self.servers {
             let mut rest = input;
             loop {
                 let n = s.feed(now, rest);
                 rest = &rest[n..];
-                if let Some(reply) = s.poll_transmit() {
-                    out.extend_from_slice(reply);
-                    continue;
-                }
-                if rest.is_empty() {
+                Self::collect(&mut self.tx, s);
+                if rest.is_empty() || n == 0 {
                     break;
                 }
             }
-            s.handle_timeout(now);
-            if let Some(reply) = s.poll_transmit() {
-                out.extend_from_slice(reply);
-            }
         }
+        (input.len(), None)
+    }
+
+    fn respond(&mut self, _: &()) {}
+
+    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
+        if self.sent > 0 {
+            self.tx.drain(..self.sent);
+        }
+        self.sent = self.tx.len();
+        (self.sent > 0).then_some(&self.tx[..])
+    }
+
+    fn handle_timeout(&mut self, now: Duration) -> Option<Infallible> {
+        self.advance(now);
+        for s in &mut self.servers {
+            s.handle_timeout(now);
+            Self::collect(&mut self.tx, s);
+        }
+        None
     }
 }
 
@@ -315,8 +362,5 @@ pub fn serve<T: embedded_io::Read + embedded_io::Write>(
     io: &mut T,
     stop: impl FnMut() -> bool,
 ) -> Result<(), T::Error> {
-    let start = std::time::Instant::now();
-    crate::serve::serve(io, stop, |dt, input, out| {
-        bus.step(start.elapsed(), dt, input, out)
-    })
+    transports::serve::serve(io, &StdClock::new(), bus, stop, |_, _| None)
 }

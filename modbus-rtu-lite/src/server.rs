@@ -199,6 +199,8 @@ impl<H: Handler> Server<H> {
     }
 
     /// Processes one ADU (already framed) and prepares its reply, if any.
+    /// (A gateway or a test that frames requests itself calls this
+    /// instead of [`feed`](Self::feed).)
     pub fn process(&mut self, adu: &[u8]) {
         self.respond(adu);
         // A restart (08/01) clears the counters after its echo (AP §6.8.1).
@@ -588,4 +590,31 @@ fn fc08(out: &mut [u8], sub: u16, data: &[u8]) -> usize {
     let _ = w.put(&sub.to_be_bytes());
     let _ = w.put(data);
     w.len()
+}
+
+/// The device machine the serve loop in `transports` runs. The server
+/// answers through its [`Handler`], so it never hands a request to the
+/// serve loop's application (`Request` is uninhabited).
+impl<H: Handler> proto_core::DeviceMachine for Server<H> {
+    type Request = core::convert::Infallible;
+    type Response = ();
+
+    fn feed(&mut self, now: Duration, bytes: &[u8]) -> (usize, Option<Self::Request>) {
+        (Server::feed(self, now, bytes), None)
+    }
+
+    fn respond(&mut self, _response: &()) {}
+
+    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
+        Server::poll_transmit(self)
+    }
+
+    fn handle_timeout(&mut self, now: Duration) -> Option<Self::Request> {
+        Server::handle_timeout(self, now);
+        None
+    }
+
+    fn poll_timeout(&self) -> Option<Duration> {
+        Server::poll_timeout(self)
+    }
 }

@@ -11,7 +11,7 @@ use core::time::Duration;
 use embedded_io::{Error as _, ErrorKind, Read, Write};
 use proto_core::{ClientMachine, Counters};
 
-use crate::{Clock, Error, asynch};
+use crate::{Clock, Error, Outcome, asynch};
 
 /// Runs one transaction at a time of the client machine `M` over `io`.
 #[derive(Debug)]
@@ -31,10 +31,7 @@ impl<T: Read + Write, C: Clock, M: ClientMachine> Driver<T, C, M> {
     /// protocol's refusal, such as an exception or a NAK, is a reply), or
     /// `Ok(None)` for a broadcast, which no device answers. An invalid
     /// request is refused before any byte is written.
-    pub fn transact(
-        &mut self,
-        request: &M::Request<'_>,
-    ) -> Result<Option<M::Reply>, Error<T::Error, M::Error>> {
+    pub fn transact(&mut self, request: &M::Request<'_>) -> Outcome<M::Reply, T::Error, M::Error> {
         embassy_futures::block_on(self.inner.transact(request))
     }
 

@@ -7,6 +7,8 @@
 //!   [`embedded_io::Write`], run to completion.
 //! - [`axpert`], [`enc`], [`modbus`]: each protocol's driver types and
 //!   defaults (type names only: the loop is the one above).
+//! - [`serve`]: the device side's one loop, for any protocol's
+//!   [`proto_core::DeviceMachine`] (simulators, emulators, bridges).
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
 //! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
@@ -34,6 +36,7 @@ pub mod hidraw;
 pub mod modbus;
 #[cfg(feature = "std")]
 pub mod serial;
+pub mod serve;
 pub mod slcan;
 #[cfg(all(feature = "socketcan", target_os = "linux"))]
 pub mod socketcan;
@@ -74,6 +77,10 @@ impl Clock for StdClock {
         self.0.elapsed()
     }
 }
+
+/// What a transaction gives its caller: the reply (`None` after a
+/// broadcast, which no device answers), or why there is none.
+pub type Outcome<R, E, P> = Result<Option<R>, Error<E, P>>;
 
 /// What a driver's transaction can fail with: `E` from the transport,
 /// `P` from the protocol crate.

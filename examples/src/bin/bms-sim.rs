@@ -5,7 +5,6 @@
 //! `bms-monitor --slcan PATH` or python-can's `slcan` interface.
 
 use std::io::Write as _;
-use std::time::Duration;
 
 use bms_can::Profile;
 use clap::Parser;
@@ -19,7 +18,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Serial speed of the adapter link.
-    #[arg(long, default_value_t = 115_200)]
+    #[arg(long, default_value_t = 115_200, value_parser = examples::cli::baud)]
     baud: u32,
     /// Send the Pylon V1.3 / SMA set (0x35A, 0x35F) instead of V1.2 (0x359, 0x35C).
     #[arg(long)]
@@ -31,9 +30,10 @@ struct Args {
     alarm: Option<String>,
 }
 
-fn fail(msg: impl std::fmt::Display) -> ! {
+/// Exits with `code`: 2 for a refused argument, 1 for an I/O error.
+fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
     eprintln!("bms-sim: {msg}");
-    std::process::exit(2);
+    std::process::exit(code);
 }
 
 fn main() {
@@ -46,13 +46,16 @@ fn main() {
     if let Some(spec) = &args.alarm {
         let (name, at) = spec
             .split_once('@')
-            .and_then(|(n, s)| Some((alarm_by_name(n)?, s.parse::<f64>().ok()?)))
+            .and_then(|(n, s)| Some((alarm_by_name(n)?, s)))
             .unwrap_or_else(|| {
-                fail(format!(
-                    "--alarm {spec}: use NAME@SECONDS, e.g. over-temperature@20"
-                ))
+                fail(
+                    2,
+                    format!("--alarm {spec}: use NAME@SECONDS, e.g. over-temperature@20"),
+                )
             });
-        pack.inject(Duration::from_secs_f64(at), name);
+        let at = examples::cli::at_seconds(at)
+            .unwrap_or_else(|e| fail(2, format!("--alarm {spec}: {e}")));
+        pack.inject(at, name);
     }
     let result = match args.port {
         Some(path) => {
@@ -61,24 +64,16 @@ fn main() {
                 ..Settings::default()
             };
             let mut port =
-                Serial::open(&path, settings).unwrap_or_else(|e| fail(format!("{path}: {e}")));
+                Serial::open(&path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
             println!("serving on {path}");
-            examples::serve::serve(
-                &mut port,
-                || false,
-                |dt, input, out| pack.step(dt, input, out),
-            )
+            examples::bms_sim::serve(&mut pack, &mut port, || false)
         }
         None => {
             let mut pty = Pty::new()
-                .unwrap_or_else(|e| fail(format!("cannot create a pseudo-terminal: {e}")));
+                .unwrap_or_else(|e| fail(1, format!("cannot create a pseudo-terminal: {e}")));
             println!("{}", pty.path());
             let _ = std::io::stdout().flush();
-            examples::serve::serve(
-                pty.master(),
-                || false,
-                |dt, input, out| pack.step(dt, input, out),
-            )
+            examples::bms_sim::serve(&mut pack, pty.master(), || false)
         }
     };
     if let Err(e) = result {

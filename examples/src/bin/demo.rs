@@ -22,11 +22,15 @@ const MODBUS_BAUD: u32 = 9600;
 #[derive(Parser)]
 #[command(version, about = "Poll simulated devices over pseudo-terminals")]
 struct Args {
-    /// How long to poll, in seconds.
-    #[arg(long, default_value_t = 20)]
+    /// How long to poll, in seconds (1 to 31536000).
+    #[arg(
+        long,
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(1..=31_536_000),
+    )]
     seconds: u64,
     /// Line speed of the inverter (its own is 2400; the demo runs faster).
-    #[arg(long, default_value_t = 9600)]
+    #[arg(long, default_value_t = 9600, value_parser = examples::cli::baud)]
     baud: u32,
 }
 
@@ -60,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The battery behind a simulated SLCAN adapter.
     let (battery_path, battery_sim) = on_pty(&stop, |io, stopped| {
         let mut pack = Pack::new(Profile::PylonV12);
-        let _ = examples::serve::serve(io, stopped, |dt, input, out| pack.step(dt, input, out));
+        let _ = examples::bms_sim::serve(&mut pack, io, stopped);
     })?;
     // The ENC EDS-series drive on Modbus RTU, unit 1.
     let (modbus_path, modbus_sim) = on_pty(&stop, |io, stopped| {

@@ -16,7 +16,7 @@ use embassy_futures::select::{Either, select};
 use embedded_io_async::{Read, Write};
 use proto_core::{ClientMachine, Counters, Event};
 
-use crate::Error;
+use crate::{Error, Outcome};
 
 /// The runtime's clock and timer, on one time base (a `Duration` since an
 /// epoch of the runtime's choosing).
@@ -48,7 +48,7 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
     pub async fn transact(
         &mut self,
         request: &M::Request<'_>,
-    ) -> Result<Option<M::Reply>, Error<T::Error, M::Error>> {
+    ) -> Outcome<M::Reply, T::Error, M::Error> {
         self.machine
             .send(self.timer.now(), request)
             .map_err(Error::Protocol)?;

@@ -1,0 +1,87 @@
+//! The serve loop: a device's side of a link, for every protocol.
+//!
+//! [`serve`] runs any protocol's [`DeviceMachine`] over blocking I/O: it
+//! reads what arrives, feeds it, hands each request to the application
+//! and writes its answer, until told to stop. Simulators, emulators and
+//! bridges all use this one loop.
+
+use core::time::Duration;
+
+use embedded_io::{Error as _, ErrorKind, Read, Write};
+use proto_core::DeviceMachine;
+
+use crate::Clock;
+
+/// What the serve loop hands the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call<R> {
+    /// Time passed (every pass of the loop, whether or not bytes came):
+    /// a simulation moves on. The application's answer is ignored.
+    Tick,
+    /// A request for the device: the application's answer is encoded
+    /// and sent.
+    Request(R),
+}
+
+/// Serves `device` on `io` until `stop` returns true or the link fails.
+/// `app` is called with the time and a [`Call`]; for a request, what it
+/// returns is the answer (`None`: no answer).
+///
+/// Reads must return within a bounded time ([`ErrorKind::TimedOut`] when
+/// nothing came) so the loop comes round to `stop` and to the device's
+/// timers; the std transports of this crate do.
+pub fn serve<T, C, D>(
+    io: &mut T,
+    clock: &C,
+    device: &mut D,
+    mut stop: impl FnMut() -> bool,
+    mut app: impl FnMut(Duration, Call<D::Request>) -> Option<D::Response>,
+) -> Result<(), T::Error>
+where
+    T: Read + Write,
+    C: Clock,
+    D: DeviceMachine,
+{
+    let mut buf = [0u8; 64];
+    while !stop() {
+        let n = match io.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::TimedOut => 0,
+            Err(e) => return Err(e),
+        };
+        let now = clock.now();
+        let _ = app(now, Call::Tick);
+        let mut rest = buf.get(..n).unwrap_or_default();
+        while !rest.is_empty() {
+            let (used, request) = device.feed(now, rest);
+            rest = rest.get(used..).unwrap_or_default();
+            let asked = request.is_some();
+            answer(io, device, now, request, &mut app)?;
+            if used == 0 && !asked {
+                break;
+            }
+        }
+        let request = device.handle_timeout(now);
+        answer(io, device, now, request, &mut app)?;
+    }
+    Ok(())
+}
+
+/// Asks the application about `request`, if any, and writes what the
+/// device has to send.
+fn answer<T: Write, D: DeviceMachine>(
+    io: &mut T,
+    device: &mut D,
+    now: Duration,
+    request: Option<D::Request>,
+    app: &mut impl FnMut(Duration, Call<D::Request>) -> Option<D::Response>,
+) -> Result<(), T::Error> {
+    if let Some(response) = request.and_then(|r| app(now, Call::Request(r))) {
+        device.respond(&response);
+    }
+    if let Some(bytes) = device.poll_transmit(now) {
+        io.write_all(bytes)?;
+        io.flush()?;
+    }
+    Ok(())
+}
