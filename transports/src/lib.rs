@@ -13,6 +13,8 @@
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
 //! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
 //!   sans-IO codec and (std) a driver over a serial port.
+//! - `tokio` (feature `tokio`): serial ports and TCP streams for the async
+//!   drivers under tokio, and a timer on tokio's clock.
 //! - [`tcp`] (std): TCP streams, for serial device servers (RTU over TCP).
 //! - `socketcan` (Linux, feature `socketcan`): Linux CAN interfaces.
 //!
@@ -42,6 +44,8 @@ pub mod slcan;
 pub mod socketcan;
 #[cfg(feature = "std")]
 pub mod tcp;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 use core::time::Duration;
 

@@ -168,3 +168,44 @@ impl Drop for InThread {
         }
     }
 }
+
+/// Whether `program` runs; a missing one skips the test with a message,
+/// unless `REQUIRE_INTEROP` is set, which fails it.
+pub fn found(program: &str) -> bool {
+    let ok = Command::new(program)
+        .arg("-h")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        ok || std::env::var_os("REQUIRE_INTEROP").is_none(),
+        "REQUIRE_INTEROP is set but {program} is missing"
+    );
+    if !ok {
+        eprintln!("skipped: {program} not installed (the README's test command installs it)");
+    }
+    ok
+}
+
+/// A pseudo-terminal pair from socat: the process and the two paths.
+pub fn pair() -> (Killed, String, String) {
+    let mut child = Command::new("socat")
+        .args(["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut paths = Vec::new();
+    while paths.len() < 2 {
+        let line = lines.next().expect("socat printed its ptys").unwrap();
+        if let Some(i) = line.find("PTY is ") {
+            paths.push(line[i + 7..].trim().to_string());
+        }
+    }
+    // Keep draining socat's log so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let b = paths.pop().unwrap();
+    let a = paths.pop().unwrap();
+    (Killed(child), a, b)
+}

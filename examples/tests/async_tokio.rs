@@ -1,0 +1,136 @@
+//! The async drivers for real: under tokio, over pseudo-terminals opened
+//! with tokio-serial, our async Axpert client against the simulator and
+//! our async Modbus client against the pymodbus server (a peer nobody
+//! here wrote), each checked against what the blocking driver or the
+//! peer's known register map says.
+
+use std::time::Duration;
+
+use axpert_proto::{Inquiry, Response};
+use modbus_rtu_lite::{Config, Line, Parity, Request};
+use transports::serial::{Serial, Settings};
+use transports::tokio::{TokioTimer, open_serial};
+use transports::{StdClock, asynch::Timer, axpert, modbus};
+
+mod common;
+
+use common::{Spawned, found, pair, pymodbus_server, venv_python};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .enable_io()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn async_axpert_client_against_the_simulator() {
+    let sim = Spawned::start(env!("CARGO_BIN_EXE_axpert-sim"));
+    let settings = Settings::default();
+    let rated = runtime().block_on(async {
+        let io = open_serial(&sim.path, &settings).unwrap();
+        let client = axpert::client(axpert::DEFAULT_TIMEOUT);
+        let mut d = axpert::AsyncDriver::new(io, TokioTimer::new(), client);
+        let Response::Mode(_) = d.ask(&Inquiry::Mode.into()).await.unwrap() else {
+            panic!("QMOD answered with something else")
+        };
+        let Response::GeneralStatus(s) = d.ask(&Inquiry::GeneralStatus.into()).await.unwrap()
+        else {
+            panic!("QPIGS answered with something else")
+        };
+        assert!(s.battery_voltage.to_f64().unwrap() > 20.0);
+        let rated = d.ask(&Inquiry::RatedInfo.into()).await.unwrap();
+        assert_eq!(d.counters().unsolicited, 0);
+        rated
+    });
+    // The blocking driver reads the same ratings from the same simulator.
+    let mut b = axpert::Driver::new(
+        Serial::open(&sim.path, settings).unwrap(),
+        StdClock::new(),
+        axpert::client(axpert::DEFAULT_TIMEOUT),
+    );
+    assert_eq!(b.ask(&Inquiry::RatedInfo.into()).unwrap(), rated);
+}
+
+#[test]
+fn async_axpert_client_times_out_on_silence() {
+    // One end of a socat pair with nobody on the other: silence.
+    if !found("socat") {
+        return;
+    }
+    let (_socat, _quiet, host) = pair();
+    runtime().block_on(async {
+        let io = open_serial(&host, &Settings::default()).unwrap();
+        let timer = TokioTimer::new();
+        let start = timer.now();
+        let client = axpert::client(Duration::from_millis(300));
+        let mut d = axpert::AsyncDriver::new(io, timer, client);
+        let r = d.ask(&Inquiry::Mode.into()).await;
+        assert!(matches!(r, Err(transports::Error::Timeout)), "{r:?}");
+        let waited = TokioTimer::new().now().saturating_sub(start);
+        assert!(waited < Duration::from_secs(2), "{waited:?}");
+    });
+}
+
+#[test]
+fn async_modbus_client_against_a_pymodbus_server() {
+    let Some(py) = venv_python("pymodbus, serial") else {
+        return;
+    };
+    if !found("socat") {
+        return;
+    }
+    let (_socat, server_end, host_end) = pair();
+    let _server = pymodbus_server(&py, &server_end);
+    std::thread::sleep(Duration::from_millis(1500));
+    let settings = Settings {
+        baud: 9600,
+        parity: serialport::Parity::Even,
+        ..Settings::default()
+    };
+    runtime().block_on(async {
+        let io = open_serial(&host_end, &settings).unwrap();
+        let timer = TokioTimer::new();
+        let config = Config {
+            timeout: Duration::from_secs(2),
+            ..Config::new(Line::new(9600, Parity::Even, 1))
+        };
+        let client = config.client(timer.now());
+        let mut d = modbus::AsyncDriver::new(io, timer, client);
+        let read = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 10,
+        };
+        let reply = d.ask(&(1, read)).await.unwrap();
+        // The server's holding registers hold 0..9 (interop/modbus_pymodbus_server.py).
+        assert_eq!(
+            reply.bytes(),
+            &[
+                0x01, 0x03, 0x14, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0xCD,
+                0x51
+            ]
+        );
+        let write = Request::WriteSingleRegister {
+            address: 3,
+            value: 0x1234,
+        };
+        d.ask(&(1, write)).await.unwrap();
+        let reply = d
+            .ask(&(
+                1,
+                Request::ReadHoldingRegisters {
+                    start: 3,
+                    quantity: 1,
+                },
+            ))
+            .await
+            .unwrap();
+        assert_eq!(&reply.bytes()[..5], &[0x01, 0x03, 0x02, 0x12, 0x34]);
+        // pymodbus answers for a unit it does not serve with exception 04
+        // (server device failure): an exception is a reply.
+        let r = d.ask(&(99, read)).await.unwrap();
+        assert_eq!(&r.bytes()[..3], &[99, 0x83, 0x04]);
+        assert!(d.ask(&(1, read)).await.is_ok());
+    });
+}
