@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use crate::Field;
+
 /// What can go wrong framing, decoding or encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -74,6 +76,17 @@ pub enum Error {
         /// Function that came back (exceptions have bit 7 set).
         found_function: u8,
     },
+    /// A reply from the unit asked, for the function asked, that does not
+    /// answer the request: a byte count, an echoed address, value,
+    /// sub-function… differs (see [`Expected`](crate::Expected)).
+    NotAnswer {
+        /// What differs.
+        field: Field,
+        /// The value the request calls for.
+        expected: u16,
+        /// The value in the reply.
+        found: u16,
+    },
     /// A frame cut by a silence longer than t1.5 (and shorter than t3.5) inside it.
     Gap,
     /// The output buffer is too small.
@@ -129,6 +142,16 @@ impl fmt::Display for Error {
                 f,
                 "reply from address {found_address} function {found_function:#04x}, asked {address} function {function:#04x}"
             ),
+            Error::NotAnswer {
+                field,
+                expected,
+                found,
+            } => {
+                write!(f, "reply does not answer the request: {field} ")?;
+                field.write_value(f, found)?;
+                f.write_str(", expected ")?;
+                field.write_value(f, expected)
+            }
             Error::Gap => f.write_str("silence inside a frame (over t1.5): frame discarded"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")

@@ -17,6 +17,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod answer;
 pub mod client;
 mod data;
 mod error;
@@ -28,6 +29,7 @@ pub mod pdu;
 pub mod server;
 pub mod timing;
 
+pub use answer::{Expected, Field};
 pub use client::{Client, Config, Event, Link, Reply};
 pub use data::{Bits, Exception, Words};
 pub use error::Error;
