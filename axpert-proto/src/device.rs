@@ -1,9 +1,9 @@
 //! The device side: what firmware needs to act as an inverter.
 //!
 //! [`Device::feed`] turns received bytes into commands; the firmware builds
-//! a [`Response`](crate::Response) and [`encode`](crate::Response::encode)s
+//! a [`Response`] and [`encode`](crate::Response::encode)s
 //! it. A command that fails its CRC or whose argument is out of range comes
-//! back as an error; answer it with [`Response::Nak`](crate::Response::Nak).
+//! back as an error; answer it with [`Response::Nak`].
 
 use core::time::Duration;
 

@@ -82,15 +82,15 @@ mod tests {
         assert_eq!((f.dlc(), f.data()), (8, &[][..]));
     }
 
+    /// Ignored unless asked for: most machines (this project's CI among
+    /// them) have no CAN interface. `test.sh` runs it when one exists.
     #[test]
+    #[ignore = "needs a SocketCAN interface (vcan0 or can0); test.sh runs it when one exists"]
     fn live_interface_round_trip() {
-        // This machine may have no kernel CAN support: then there is no
-        // interface to talk to, and the test says so instead of passing
-        // silently.
-        let Some(name) = ["vcan0", "can0"].into_iter().find(|n| Can::exists(n)) else {
-            eprintln!("skipped: no SocketCAN interface (vcan0, can0) on this machine");
-            return;
-        };
+        let name = ["vcan0", "can0"]
+            .into_iter()
+            .find(|n| Can::exists(n))
+            .expect("a SocketCAN interface, vcan0 or can0");
         let a = Can::open(name, Duration::from_millis(200)).unwrap();
         let b = Can::open(name, Duration::from_millis(200)).unwrap();
         let f = Frame::new(StandardId::new(0x305).unwrap(), &[0; 8]).unwrap();

@@ -2,7 +2,7 @@
 //! (RS485-to-Ethernet gateways) that pass the serial bytes through
 //! unchanged: "RTU over TCP", the Axpert or ENC protocol over TCP.
 //!
-//! Reads wait at most [`READ_SLICE`](crate::serial::READ_SLICE) and then
+//! Reads wait at most [`READ_SLICE`] and then
 //! report [`std::io::ErrorKind::TimedOut`], like the serial transport. A
 //! stream the peer closed reads as [`std::io::ErrorKind::ConnectionAborted`]
 //! rather than as an endless run of empty reads.
