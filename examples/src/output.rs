@@ -125,14 +125,21 @@ pub fn parse_hex(parts: &[String]) -> Result<Vec<u8>, String> {
         .flat_map(|p| p.split_whitespace())
         .map(|t| t.trim_start_matches("0x").trim_start_matches("0X"))
         .collect();
-    if !joined.len().is_multiple_of(2) {
-        return Err(format!("odd number of hex digits ({})", joined.len()));
+    // By characters, not bytes: slicing the text could split a multi-byte
+    // character (and panic).
+    let digits: Vec<char> = joined.chars().collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err(format!("odd number of hex digits ({})", digits.len()));
     }
-    (0..joined.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&joined[i..i + 2], 16)
-                .map_err(|_| format!("not a hex byte at digit {}: {:?}", i, &joined[i..i + 2]))
+    digits
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let pair: String = pair.iter().collect();
+            u8::from_str_radix(&pair, 16)
+                .ok()
+                .filter(|_| pair.chars().all(|c| c.is_ascii_hexdigit()))
+                .ok_or_else(|| format!("not a hex byte at digit {}: {pair:?}", 2 * i))
         })
         .collect()
 }
@@ -145,6 +152,10 @@ mod tests {
     fn hex_with_spaces_and_prefixes() {
         assert_eq!(parse_hex(&["28 4e".into(), "0x41".into()]).unwrap(), b"(NA");
         assert!(parse_hex(&["284".into()]).is_err());
+        // Not hex, and not one byte per character: an error, not a panic.
+        assert!(parse_hex(&["aéa".into()]).is_err());
+        assert!(parse_hex(&["éé".into()]).is_err());
+        assert!(parse_hex(&["+1".into()]).is_err());
         assert!(parse_hex(&["zz".into()]).is_err());
     }
 }

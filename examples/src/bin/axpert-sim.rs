@@ -17,7 +17,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 2400)]
+    #[arg(long, default_value_t = 2400, value_parser = examples::cli::baud)]
     baud: u32,
     /// Nominal battery voltage of the simulated unit: 12, 24, 48 or 64 (a 48 V MKS 64 VDC model).
     #[arg(long, default_value_t = 48)]

@@ -29,10 +29,10 @@ struct Args {
     #[arg(long)]
     hidraw: Option<String>,
     /// Baud rate of the serial port.
-    #[arg(long, default_value_t = 2400)]
+    #[arg(long, default_value_t = 2400, value_parser = examples::cli::baud)]
     baud: u32,
     /// Seconds to wait for each reply.
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, default_value_t = 3.0, value_parser = examples::cli::seconds)]
     timeout: f64,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -40,18 +40,26 @@ struct Args {
     /// Nominal battery voltage (12, 24, 48, or 64 for the MKS/KS 64 VDC
     /// models), which decides the allowed battery voltage settings. Read
     /// from the unit (QPIRI, QGMN) when not given.
-    #[arg(long)]
+    #[arg(long, value_parser = battery)]
     battery: Option<u32>,
     /// Send a charging current even if the unit's QMCHGCR/QMUCHGCR list lacks it.
     #[arg(long)]
     force: bool,
     /// Repeat the command every this many seconds.
-    #[arg(long)]
+    #[arg(long, value_parser = examples::cli::seconds)]
     watch: Option<f64>,
     /// The command (qpigs, qpiri, qpgs 0, pop 2, pcvv 56.4, pe ax, ...), any case.
     command: String,
     /// The command's arguments.
     args: Vec<String>,
+}
+
+/// A nominal battery voltage the protocol has settings for.
+fn battery(text: &str) -> Result<u32, String> {
+    match text.parse() {
+        Ok(v @ (12 | 24 | 48 | 64)) => Ok(v),
+        _ => Err("use 12, 24, 48 or 64".into()),
+    }
 }
 
 /// The open link: a serial port or a HID device.

@@ -27,7 +27,7 @@ struct Args {
     #[arg(long)]
     can: Option<String>,
     /// Serial speed of the SLCAN adapter link.
-    #[arg(long, default_value_t = 115_200)]
+    #[arg(long, default_value_t = 115_200, value_parser = examples::cli::baud)]
     baud: u32,
     /// CAN bit rate of the SLCAN adapter (500000 for Pylon; some
     /// Victron-style BMSes use 250000): 10000, 20000, 50000, 100000,
@@ -41,7 +41,7 @@ struct Args {
     #[arg(long)]
     json: bool,
     /// Stop after this many seconds (default: run until killed).
-    #[arg(long)]
+    #[arg(long, value_parser = examples::cli::seconds)]
     seconds: Option<f64>,
 }
 

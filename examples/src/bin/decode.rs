@@ -40,9 +40,9 @@ enum Protocol {
     },
     /// Battery BMS CAN: one frame's data, typed by its identifier.
     BmsCan {
-        /// The CAN identifier, hex (`0x356`) or decimal.
-        #[arg(long)]
-        id: String,
+        /// The CAN identifier, hex (`0x356`) or decimal, below 0x800.
+        #[arg(long, value_parser = can_id)]
+        id: u16,
         /// The data bytes in hex, spaces allowed (none for an empty frame).
         hex: Vec<String>,
     },
@@ -59,6 +59,18 @@ enum Protocol {
         #[arg(required = true)]
         frame: Vec<String>,
     },
+}
+
+/// An 11-bit CAN identifier, hex (`0x356`) or decimal.
+fn can_id(text: &str) -> Result<u16, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(h) => u16::from_str_radix(h, 16),
+        None => text.parse(),
+    };
+    parsed
+        .ok()
+        .filter(|&i| i < 0x800)
+        .ok_or_else(|| "not an 11-bit identifier (0 to 0x7FF)".into())
 }
 
 /// An ENC frame given as ASCII (`~...`, CR added when missing) or as hex bytes.
@@ -111,14 +123,6 @@ fn main() {
             }
         }
         Protocol::BmsCan { id, hex } => {
-            let parsed = match id.strip_prefix("0x").or_else(|| id.strip_prefix("0X")) {
-                Some(h) => u16::from_str_radix(h, 16),
-                None => id.parse(),
-            };
-            let id = parsed
-                .ok()
-                .filter(|&i| i < 0x800)
-                .unwrap_or_else(|| fail(format!("--id {id}: not an 11-bit identifier")));
             let data = parse_hex(&hex).unwrap_or_else(|e| fail(e));
             let m = bms_can::Message::decode(id, &data).unwrap_or_else(|e| fail(e));
             println!("{}", json(&m));

@@ -24,29 +24,41 @@ use transports::{
     serial::{Serial, Settings},
 };
 
+// The options are global: they may come before or after the action.
 #[derive(Parser)]
 #[command(version, about = "Query and control an ENC variable-frequency drive")]
 struct Args {
-    /// Serial port (RS485 adapter) or pseudo-terminal.
-    #[arg(long)]
-    port: String,
+    /// Serial port (RS485 adapter) or pseudo-terminal (required).
+    // Checked in main: clap cannot require a global option.
+    #[arg(long, global = true)]
+    port: Option<String>,
     /// Baud rate (F2.14).
-    #[arg(long, default_value_t = 9600)]
+    #[arg(long, global = true, default_value_t = 9600, value_parser = examples::cli::baud)]
     baud: u32,
     /// Drive address, 0..=126; 127 broadcasts (no reply).
-    #[arg(long, default_value_t = 1)]
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(0..=127),
+    )]
     address: u8,
-    /// The drive's response delay in ms (F2.17).
-    #[arg(long, default_value_t = 5)]
+    /// The drive's response delay in ms (F2.17, 0 to 200).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(0..=200),
+    )]
     delay_ms: u64,
     /// Read response codes as hex (`14` is 20) instead of decimal labels.
-    #[arg(long)]
+    #[arg(long, global = true)]
     hex_codes: bool,
     /// Print JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, global = true)]
     json: bool,
     /// Repeat every this many seconds.
-    #[arg(long)]
+    #[arg(long, global = true, value_parser = examples::cli::seconds)]
     watch: Option<f64>,
     #[command(subcommand)]
     action: Action,
@@ -258,13 +270,18 @@ fn reply_text(command: &Command, r: &Response) -> String {
 
 fn main() {
     let a = Args::parse();
+    let path = a
+        .port
+        .as_deref()
+        .unwrap_or_else(|| fail(2, "--port is required"));
     let address = Address::new(a.address).unwrap_or_else(|e| fail(2, e));
+    // Every argument is checked before the port is opened.
+    let commands = commands(&a.action);
     let settings = Settings {
         baud: a.baud,
         ..Settings::default()
     };
-    let port =
-        Serial::open(&a.port, settings).unwrap_or_else(|e| fail(1, format!("{}: {e}", a.port)));
+    let port = Serial::open(path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
     let radix = if a.hex_codes {
         Radix::Hex
     } else {
@@ -272,7 +289,6 @@ fn main() {
     };
     let client = transports::enc::client(a.baud, Duration::from_millis(a.delay_ms), radix);
     let mut drive = Driver::new(port, StdClock::new(), client);
-    let commands = commands(&a.action);
     loop {
         let mut out = Map::new();
         let mut refused = false;

@@ -4,7 +4,6 @@
 //! `enc-sim --port PATH` serves on an existing serial device or pty.
 
 use std::io::Write as _;
-use std::time::Duration;
 
 use clap::Parser;
 use enc_ascii::{Address, Fault, Radix};
@@ -21,7 +20,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 9600)]
+    #[arg(long, default_value_t = 9600, value_parser = examples::cli::baud)]
     baud: u32,
     /// The drive's address (F2.15).
     #[arg(long, default_value_t = 1)]
@@ -37,14 +36,15 @@ struct Args {
     verbose: bool,
 }
 
-fn fail(msg: impl std::fmt::Display) -> ! {
+/// Exits with `code`: 2 for a refused argument, 1 for an I/O error.
+fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
     eprintln!("enc-sim: {msg}");
-    std::process::exit(2);
+    std::process::exit(code);
 }
 
 fn main() {
     let args = Args::parse();
-    let address = Address::new(args.address).unwrap_or_else(|e| fail(e));
+    let address = Address::new(args.address).unwrap_or_else(|e| fail(2, e));
     let radix = if args.hex_codes {
         Radix::Hex
     } else {
@@ -54,9 +54,11 @@ fn main() {
     if let Some(spec) = &args.fault {
         let (code, at) = spec
             .split_once('@')
-            .and_then(|(c, s)| Some((c.parse::<u8>().ok()?, s.parse::<f64>().ok()?)))
-            .unwrap_or_else(|| fail(format!("--fault {spec}: use CODE@SECONDS, e.g. 8@30")));
-        drive.inject_fault(Duration::from_secs_f64(at), Fault::from_code(code));
+            .and_then(|(c, s)| Some((c.parse::<u8>().ok()?, s)))
+            .unwrap_or_else(|| fail(2, format!("--fault {spec}: use CODE@SECONDS, e.g. 8@30")));
+        let at = examples::cli::at_seconds(at)
+            .unwrap_or_else(|e| fail(2, format!("--fault {spec}: {e}")));
+        drive.inject_fault(at, Fault::from_code(code));
     }
     let verbose = args.verbose;
     let log = move |i: &enc_ascii::Incoming, r: Option<&enc_ascii::Response>| {
@@ -71,13 +73,13 @@ fn main() {
                 ..Settings::default()
             };
             let mut port =
-                Serial::open(&path, settings).unwrap_or_else(|e| fail(format!("{path}: {e}")));
+                Serial::open(&path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
             println!("serving on {path}");
             serve(&mut drive, &mut port, || false, log)
         }
         None => {
             let mut pty = Pty::new()
-                .unwrap_or_else(|e| fail(format!("cannot create a pseudo-terminal: {e}")));
+                .unwrap_or_else(|e| fail(1, format!("cannot create a pseudo-terminal: {e}")));
             println!("{}", pty.path());
             let _ = std::io::stdout().flush();
             serve(&mut drive, pty.master(), || false, log)

@@ -26,10 +26,14 @@ struct Args {
     #[arg(long)]
     tcp: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 9600)]
+    #[arg(long, default_value_t = 9600, value_parser = examples::cli::baud)]
     baud: u32,
-    /// Unit addresses, one drive each (repeat the option).
-    #[arg(long = "unit", default_values_t = [1u8])]
+    /// Unit addresses, 1..=247, one drive each (repeat the option).
+    #[arg(
+        long = "unit",
+        default_values_t = [1u8],
+        value_parser = clap::value_parser!(u8).range(1..=247),
+    )]
     units: Vec<u8>,
     /// Frame by t1.5/t3.5 instead of predicted length (real RS485 ports only).
     #[arg(long)]

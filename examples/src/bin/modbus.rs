@@ -29,36 +29,54 @@ enum ParityArg {
     Odd,
 }
 
+// The options are global: they may come before or after the action.
 #[derive(Parser)]
 #[command(version, about = "Modbus RTU master")]
 struct Args {
-    /// Serial port (RS485 adapter) or pseudo-terminal.
-    #[arg(long, required_unless_present = "tcp", conflicts_with = "tcp")]
+    /// Serial port (RS485 adapter) or pseudo-terminal; this or --tcp.
+    // Required unless --tcp is given, checked in main: clap cannot require
+    // a global option (one that may come after the action).
+    #[arg(long, global = true, conflicts_with = "tcp")]
     port: Option<String>,
     /// A serial device server passing RTU frames through TCP (`host:port`).
-    #[arg(long)]
+    #[arg(long, global = true)]
     tcp: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 9600)]
+    #[arg(long, global = true, default_value_t = 9600, value_parser = examples::cli::baud)]
     baud: u32,
     /// Parity (the spec's default is even).
-    #[arg(long, value_enum, default_value = "even")]
+    #[arg(long, global = true, value_enum, default_value = "even")]
     parity: ParityArg,
-    /// Stop bits.
-    #[arg(long, default_value_t = 1)]
+    /// Stop bits, 1 or 2.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..=2),
+    )]
     stop_bits: u8,
-    /// Unit (slave) address; 0 broadcasts a write.
-    #[arg(long, default_value_t = 1)]
+    /// Unit (slave) address, 1..=247; 0 broadcasts a write.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(0..=247),
+    )]
     unit: u8,
-    /// Response time-out, ms.
-    #[arg(long, default_value_t = 1000)]
+    /// Response time-out, ms (1 to 3600000).
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..=3_600_000),
+    )]
     timeout_ms: u64,
     /// Frame replies by t1.5/t3.5 instead of predicted length (only on
     /// ports that deliver bytes as they arrive).
-    #[arg(long)]
+    #[arg(long, global = true)]
     timing: bool,
     /// Print JSON.
-    #[arg(long)]
+    #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
     action: Action,
@@ -88,9 +106,11 @@ enum Action {
     ReportServerId,
     /// Which unit addresses answer (FC2B/0E, then FC03 at 0).
     Scan {
-        #[arg(long, default_value_t = 1)]
+        /// First unit address asked, 1..=247.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=247))]
         from: u8,
-        #[arg(long, default_value_t = 247)]
+        /// Last unit address asked, 1..=247.
+        #[arg(long, default_value_t = 247, value_parser = clap::value_parser!(u8).range(1..=247))]
         to: u8,
     },
 }
@@ -119,6 +139,17 @@ fn bit(t: &str) -> bool {
 
 fn main() {
     let a = Args::parse();
+    if a.port.is_none() && a.tcp.is_none() {
+        fail(2, "--port or --tcp is required");
+    }
+    if let Action::Scan { from, to } = a.action
+        && from > to
+    {
+        fail(
+            2,
+            format!("scan --from {from} --to {to}: --from is above --to"),
+        );
+    }
     let (parity, sp) = match a.parity {
         ParityArg::None => (modbus_rtu_lite::Parity::None, serialport::Parity::None),
         ParityArg::Even => (modbus_rtu_lite::Parity::Even, serialport::Parity::Even),
@@ -238,6 +269,9 @@ where
         },
         Action::WriteCoils { address, values } => {
             let vs: Vec<bool> = values.split(',').map(|v| bit(v.trim())).collect();
+            if vs.len() > 1968 {
+                fail(2, format!("{} coils: FC0F writes at most 1968", vs.len()));
+            }
             for (i, v) in vs.iter().enumerate() {
                 if let Some(b) = bits_buf.get_mut(i / 8) {
                     *b |= u8::from(*v) << (i % 8);
@@ -251,6 +285,12 @@ where
         }
         Action::WriteRegisters { address, values } => {
             let vs: Vec<u16> = values.split(',').map(|v| number(v.trim())).collect();
+            if vs.len() > 123 {
+                fail(
+                    2,
+                    format!("{} registers: FC10 writes at most 123", vs.len()),
+                );
+            }
             for (i, v) in vs.iter().enumerate().take(123) {
                 words_buf[2 * i..2 * i + 2].copy_from_slice(&v.to_be_bytes());
             }
@@ -266,11 +306,16 @@ where
         Action::ReportServerId => Request::ReportServerId,
         Action::Scan { .. } => return,
     };
-    let reply = match d.transact(&(a.unit, request)) {
-        Ok(r) => r,
-        Err(transports::Error::Protocol(e)) => fail(2, e),
-        Err(e) => fail(1, e),
-    };
+    // A request the encoder refuses (a quantity or address outside the
+    // spec's limits) is a refused argument: nothing is sent.
+    if let Err(e) = modbus_rtu_lite::encode_request(a.unit, &request, &mut [0; 256]) {
+        fail(2, e);
+    }
+    // Anything from here on is the link's or the reply's fault, a malformed
+    // reply included.
+    let reply = d
+        .transact(&(a.unit, request))
+        .unwrap_or_else(|e| fail(1, e));
     let Some(reply) = reply else {
         println!("broadcast sent (no reply)");
         return;
