@@ -15,7 +15,7 @@ use core::time::Duration;
 use proto_core::{Protocol, Verdict};
 
 use crate::{
-    BROADCAST, Error, Line, MAX_ADU, Request, Response, decode_response, encode_request,
+    BROADCAST, Error, Expected, Line, MAX_ADU, Request, Response, decode_response, encode_request,
     framer::{Framer, Mode, Side},
 };
 
@@ -110,9 +110,13 @@ impl Config {
 }
 
 /// The protocol part of the [`Client`]: requests checked and encoded,
-/// replies framed and matched. A frame that fails its CRC is ignored (the
-/// time-out keeps running, SL §2.4.1); a reply from another address or for
-/// another function is stray.
+/// replies framed and matched against the request ([`Expected`]). A frame
+/// that fails its CRC is ignored (the time-out keeps running, SL §2.4.1);
+/// a reply from another address or for another function is stray
+/// ([`Error::Mismatch`]); a reply from the unit asked that does not answer
+/// the request (a wrong byte count, or a wrong echo of address, quantity,
+/// value or sub-function) ends the transaction with
+/// [`Error::NotAnswer`], naming both values.
 #[derive(Debug, Clone)]
 pub struct Link {
     framer: Framer,
@@ -131,33 +135,28 @@ impl Link {
         &mut self.framer
     }
 
-    fn verdict(&mut self, expect: Option<&(u8, u8)>) -> Option<Verdict<Reply, Error>> {
+    fn verdict(&mut self, expect: Option<&Expected>) -> Option<Verdict<Reply, Error>> {
         let adu = match self.framer.poll_frame()? {
             Ok(adu) => adu,
             Err(_) => return Some(Verdict::Cut),
         };
-        let (want_addr, want_fc) = expect.copied().unwrap_or_default();
+        let want = expect.map(Expected::address);
         Some(match decode_response(adu) {
             Err(Error::Crc { .. }) => Verdict::Cut,
-            Err(e) if adu.first() == Some(&want_addr) => Verdict::Error(e),
+            Err(e) if adu.first().copied() == want => Verdict::Error(e),
             Err(e) => Verdict::Stray(e),
-            Ok((addr, r)) if addr != want_addr || r.function() & 0x7F != want_fc => {
-                Verdict::Stray(Error::Mismatch {
-                    address: want_addr,
-                    function: want_fc,
-                    found_address: addr,
-                    found_function: r.function(),
-                })
-            }
-            Ok(_) => Verdict::Reply(Reply::new(adu)),
+            Ok((addr, r)) => match expect.map(|x| x.check(addr, &r)) {
+                Some(Err(e @ Error::Mismatch { .. })) => Verdict::Stray(e),
+                Some(Err(e)) => Verdict::Error(e),
+                Some(Ok(())) | None => Verdict::Reply(Reply::new(adu)),
+            },
         })
     }
 }
 
 impl Protocol for Link {
     type Request<'a> = (u8, Request<'a>);
-    /// Unit address and function code the reply must carry.
-    type Expect = (u8, u8);
+    type Expect = Expected;
     type Reply = Reply;
     type Error = Error;
 
@@ -165,9 +164,9 @@ impl Protocol for Link {
         &self,
         (address, request): &(u8, Request<'_>),
         buf: &mut [u8],
-    ) -> Result<(usize, Option<(u8, u8)>), Error> {
+    ) -> Result<(usize, Option<Expected>), Error> {
         let n = encode_request(*address, request, buf)?;
-        let expect = (*address != BROADCAST).then_some((*address, request.function()));
+        let expect = (*address != BROADCAST).then(|| Expected::new(*address, request));
         Ok((n, expect))
     }
 
@@ -175,7 +174,7 @@ impl Protocol for Link {
         &mut self,
         now: Duration,
         bytes: &[u8],
-        expect: Option<&(u8, u8)>,
+        expect: Option<&Expected>,
     ) -> (usize, Option<Verdict<Reply, Error>>) {
         let n = self.framer.feed(now, bytes);
         (n, self.verdict(expect))
@@ -184,7 +183,7 @@ impl Protocol for Link {
     fn handle_timeout(
         &mut self,
         now: Duration,
-        expect: Option<&(u8, u8)>,
+        expect: Option<&Expected>,
     ) -> Option<Verdict<Reply, Error>> {
         self.framer.handle_timeout(now);
         self.verdict(expect)
@@ -196,5 +195,90 @@ impl Protocol for Link {
 
     fn discarded(&self) -> u64 {
         self.framer.discarded()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Field, Parity, Words, encode_response};
+
+    fn ms(v: u64) -> Duration {
+        Duration::from_millis(v)
+    }
+
+    fn sent(request: Request<'_>) -> Client {
+        let mut c = Config::new(Line::new(9600, Parity::Even, 1)).client(ms(0));
+        c.send(ms(0), &(1, request)).unwrap();
+        assert!(c.poll_transmit(ms(0)).is_some());
+        c
+    }
+
+    fn reply(address: u8, response: &Response<'_>) -> ([u8; MAX_ADU], usize) {
+        let mut buf = [0u8; MAX_ADU];
+        let n = encode_response(address, response, &mut buf).unwrap();
+        (buf, n)
+    }
+
+    #[test]
+    fn a_reply_that_does_not_answer_is_an_error_naming_both_values() {
+        let read = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 2,
+        };
+        let mut c = sent(read);
+        let one = [0u8, 7];
+        let (b, n) = reply(1, &Response::ReadHoldingRegisters(Words::new(&one)));
+        c.feed(ms(5), &b[..n]);
+        assert_eq!(
+            c.poll_event(),
+            Some(Event::Error(Error::NotAnswer {
+                field: Field::ByteCount,
+                expected: 4,
+                found: 2
+            }))
+        );
+
+        let mut c = sent(Request::WriteSingleRegister {
+            address: 3,
+            value: 3,
+        });
+        let (b, n) = reply(
+            1,
+            &Response::WriteSingleRegister {
+                address: 3,
+                value: 4,
+            },
+        );
+        c.feed(ms(5), &b[..n]);
+        assert_eq!(
+            c.poll_event(),
+            Some(Event::Error(Error::NotAnswer {
+                field: Field::Value,
+                expected: 3,
+                found: 4
+            }))
+        );
+    }
+
+    #[test]
+    fn another_units_reply_is_stray_and_late_replies_are_unsolicited() {
+        let read = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 1,
+        };
+        let mut c = sent(read);
+        let regs = [0u8, 9];
+        let (b, n) = reply(2, &Response::ReadHoldingRegisters(Words::new(&regs)));
+        c.feed(ms(5), &b[..n]);
+        assert_eq!(c.poll_event(), None);
+        assert!(matches!(c.poll_stray(), Some(Error::Mismatch { .. })));
+        // The reply from the unit asked, after the deadline: never accepted.
+        let (b, n) = reply(1, &Response::ReadHoldingRegisters(Words::new(&regs)));
+        c.feed(ms(1000), &b[..n]);
+        assert_eq!(c.poll_event(), Some(Event::Timeout));
+        c.handle_timeout(ms(2000));
+        let counters = c.counters();
+        assert_eq!((counters.stray, counters.unsolicited), (1, 1));
     }
 }
