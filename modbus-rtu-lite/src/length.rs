@@ -1,5 +1,6 @@
-//! ADU length prediction from the function code and byte counts (notes
-//! §3.1), for links that hide timing (USB adapters, TCP gateways, ptys).
+//! ADU length prediction from the function code and byte counts
+//! (`docs/protocols/modbus.md` §3.1), for links that hide timing (USB
+//! adapters, TCP gateways, ptys).
 //!
 //! The answer is what the bytes so far say: the exact length, "need this
 //! many bytes to tell", or unknown (FC08/00 requests and custom codes,
