@@ -32,17 +32,23 @@ step "clippy"
 cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in proto-core axpert-proto enc-ascii bms-can modbus-rtu-lite; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
 for c in axpert-proto enc-ascii bms-can; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
-cargo build -p transports --target thumbv7em-none-eabihf --no-default-features
+cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default-features
 
 step "docs (rustdoc warnings denied)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --features transports/tokio
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --features solarproto-transports/tokio
+
+step "packages: each library crate as crates.io would get it, built from its packaged files"
+# In dependency order, unpublished workspace crates overlaid as a local
+# registry; examples and benches are publish = false. --allow-dirty: the
+# packaged files are the working tree's.
+cargo package --workspace --allow-dirty --exclude examples --exclude benches
 
 step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
 if rustup toolchain list | grep -q '^nightly'; then
@@ -60,7 +66,7 @@ step "tests"
 log=$(mktemp)
 cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde 2>&1 | tee "$log"
 if ls /sys/class/net 2>/dev/null | grep -qE '^v?can[0-9]'; then
-    cargo test -p transports --lib -- --ignored live_interface 2>&1 | tee -a "$log"
+    cargo test -p solarproto-transports --lib -- --ignored live_interface 2>&1 | tee -a "$log"
 fi
 passed=$(grep -o '[0-9]* passed' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -o '[0-9]* failed' "$log" | awk '{s+=$1} END {print s+0}')
