@@ -10,6 +10,9 @@
 //! - [`serve`]: the device side's one loop, for any protocol's
 //!   [`proto_core::DeviceMachine`] (simulators, emulators, bridges).
 //! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
+//! - [`rs485`]: half-duplex RS485 under any driver: the transceiver's
+//!   direction (DE) held until the last bit is out, and the echo of
+//!   adapters that hear themselves dropped.
 //! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
 //! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
 //!   sans-IO codec and (std) a driver over a serial port.
@@ -36,6 +39,7 @@ pub mod enc;
 #[cfg(feature = "std")]
 pub mod hidraw;
 pub mod modbus;
+pub mod rs485;
 #[cfg(feature = "std")]
 pub mod serial;
 pub mod serve;
