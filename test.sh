@@ -29,13 +29,13 @@ cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
 step "clippy"
-cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde -- -D warnings
+cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
 for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
-for c in axpert-proto enc-ascii bms-can; do
+for c in axpert-proto enc-ascii bms-can modbus-rtu-lite; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
@@ -64,7 +64,7 @@ fi
 
 step "tests"
 log=$(mktemp)
-cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde 2>&1 | tee "$log"
+cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde 2>&1 | tee "$log"
 if ls /sys/class/net 2>/dev/null | grep -qE '^v?can[0-9]'; then
     cargo test -p solarproto-transports --lib -- --ignored live_interface 2>&1 | tee -a "$log"
 fi

@@ -40,7 +40,7 @@ fn requests_and_responses() {
     let v = json_of(&["01 03 21 00 00 01 8E 36"]);
     assert_eq!(
         v,
-        json!({"address": 1, "broadcast": false,
+        json!({"address": 1, "broadcast": false, "function": 3,
                "request": {"read_holding_registers": {"start": 0x2100, "quantity": 1}}})
     );
     let request = adu("01 03 20 00 00 04");
@@ -53,8 +53,19 @@ fn requests_and_responses() {
         v["response"]["read_holding_registers"],
         json!([6, 5000, 3, 0])
     );
+    // With the request, each register read is listed with its address.
+    assert_eq!(
+        v["registers"][1],
+        json!({"address": 0x2001, "value": 5000}),
+        "{v}"
+    );
     let v = json_of(&[&adu("01 86 03")]);
-    assert_eq!(v["response"]["exception"]["code"], 3, "{v}");
+    assert_eq!(
+        v["response"]["exception"],
+        json!({"function": 6, "code": "illegal_data_value"}),
+        "{v}"
+    );
+    assert_eq!(v["exception_code"], 3, "{v}");
 }
 
 #[test]
@@ -63,7 +74,7 @@ fn file_records_are_typed() {
     let request = adu("01 14 0E 06 00 04 00 01 00 02 06 00 03 00 09 00 02");
     let v = json_of(&[&request]);
     assert_eq!(
-        v["request"]["read_file_record"],
+        v["request"]["read_file_record"]["groups"],
         json!([{"file": 4, "record": 1, "length": 2}, {"file": 3, "record": 9, "length": 2}])
     );
     let v = json_of(&[
@@ -77,7 +88,7 @@ fn file_records_are_typed() {
     );
     let v = json_of(&[&adu("01 15 0D 06 00 04 00 07 00 03 06 AF 04 BE 10 0D")]);
     assert_eq!(
-        v["request"]["write_file_record"],
+        v["request"]["write_file_record"]["groups"],
         json!([{"file": 4, "record": 7, "values": [0x06AF, 0x04BE, 0x100D]}])
     );
 }

@@ -36,6 +36,8 @@ use crate::{Error, Request, Response, crc16, pdu::DeviceId};
 /// What differs between a reply and the request it should answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Field {
     /// The byte count: FC01/02 one bit per coil or input, FC03/04/17 two
@@ -116,6 +118,7 @@ impl fmt::Display for Field {
 /// Data kept as its length and CRC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 struct Print {
     len: u16,
     crc: u16,
@@ -139,6 +142,8 @@ impl Print {
 /// What the reply must echo or count, by function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 enum Echo {
     /// The function code is enough.
     Nothing,
@@ -170,6 +175,7 @@ enum Echo {
 /// nothing from the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Expected {
     address: u8,
     function: u8,

@@ -66,6 +66,7 @@ pub type Client = proto_core::Client<Link, MAX_ADU>;
 /// A client's settings, given once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Config {
     /// The serial line's format (t1.5 and t3.5 follow from it).
     pub line: Line,

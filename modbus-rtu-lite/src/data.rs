@@ -83,6 +83,62 @@ impl<'a> Bits<'a> {
     }
 }
 
+#[cfg(feature = "serde")]
+impl serde::Serialize for Words<'_> {
+    /// The registers, as a sequence of `u16`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for v in self.iter() {
+            seq.serialize_element(&v)?;
+        }
+        seq.end()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Words<'_> {
+    /// The registers, as `[0x0006, 0x1388]`.
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(f, "[");
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                defmt::write!(f, ", ");
+            }
+            defmt::write!(f, "{=u16:#06x}", v);
+        }
+        defmt::write!(f, "]");
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Bits<'_> {
+    /// The bits, as a sequence of `bool` (`len()` of them).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(usize::from(self.count)))?;
+        for b in self.iter() {
+            seq.serialize_element(&b)?;
+        }
+        seq.end()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Bits<'_> {
+    /// The bits, as `[true, false]`.
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(f, "[");
+        for (i, b) in self.iter().enumerate() {
+            if i > 0 {
+                defmt::write!(f, ", ");
+            }
+            defmt::write!(f, "{=bool}", b);
+        }
+        defmt::write!(f, "]");
+    }
+}
+
 /// An exception code (AP §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

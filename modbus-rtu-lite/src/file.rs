@@ -13,6 +13,7 @@ pub const MAX_RECORD: u16 = 0x270F;
 
 /// One group's reference: `length` registers from `record` of `file`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FileRecord {
     /// File number.

@@ -53,6 +53,8 @@ use crate::{
 /// How frames are delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Mode {
     /// By silence: t1.5 and t3.5 (the spec).
     Timing,
@@ -67,6 +69,8 @@ pub enum Mode {
 /// Which side's frames are framed (length prediction differs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Side {
     /// Requests, as a server receives them.
     Requests,

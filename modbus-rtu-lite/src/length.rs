@@ -9,6 +9,8 @@
 /// What the bytes so far say about the frame's length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Length {
     /// The ADU is exactly this long.
     Exact(usize),

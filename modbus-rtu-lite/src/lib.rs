@@ -24,6 +24,8 @@ mod error;
 pub mod file;
 pub mod frame;
 pub mod framer;
+#[cfg(any(feature = "serde", feature = "defmt"))]
+mod impls;
 pub mod length;
 pub mod pdu;
 pub mod server;

@@ -12,7 +12,14 @@ use crate::{Bits, Error, Exception, Words};
 pub const MAX_PDU: usize = 253;
 
 /// A request PDU.
+///
+/// With feature `serde`, serialised by variant name in snake_case;
+/// [`Words`] and [`Bits`] as sequences of values, other data as bytes,
+/// file record groups as their typed groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Request<'a> {
     /// 0x01.
     ReadCoils {
@@ -88,11 +95,19 @@ pub enum Request<'a> {
     /// 0x14: sub-requests of 7 bytes (`06, file, record, length`), raw.
     ReadFileRecord {
         /// The sub-requests.
+        #[cfg_attr(
+            feature = "serde",
+            serde(serialize_with = "crate::impls::file_read_requests")
+        )]
         groups: &'a [u8],
     },
     /// 0x15: groups (`06, file, record, length, data`), raw.
     WriteFileRecord {
         /// The groups.
+        #[cfg_attr(
+            feature = "serde",
+            serde(serialize_with = "crate::impls::file_write_groups")
+        )]
         groups: &'a [u8],
     },
     /// 0x16.
@@ -138,6 +153,7 @@ pub enum Request<'a> {
 
 /// Device identification objects (FC 2B/0E response).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DeviceId<'a> {
     /// Read code echoed.
     pub read_code: u8,
@@ -190,7 +206,12 @@ impl<'a> DeviceId<'a> {
 }
 
 /// A response PDU.
+///
+/// With feature `serde`, serialised like [`Request`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Response<'a> {
     /// 0x01: bits, 8 per byte (the request's quantity says how many count).
     ReadCoils(Bits<'a>),
@@ -258,9 +279,21 @@ pub enum Response<'a> {
     /// 0x11: server id, run indicator and device data, as the device lays them out.
     ReportServerId(&'a [u8]),
     /// 0x14: groups (`len, 06, data`), raw.
-    ReadFileRecord(&'a [u8]),
+    ReadFileRecord(
+        #[cfg_attr(
+            feature = "serde",
+            serde(serialize_with = "crate::impls::file_read_responses")
+        )]
+        &'a [u8],
+    ),
     /// 0x15: echo, raw.
-    WriteFileRecord(&'a [u8]),
+    WriteFileRecord(
+        #[cfg_attr(
+            feature = "serde",
+            serde(serialize_with = "crate::impls::file_write_groups")
+        )]
+        &'a [u8],
+    ),
     /// 0x16 echo.
     MaskWriteRegister {
         /// Register.

@@ -95,6 +95,7 @@ pub trait Handler {
 /// The FC08 counters (AP §6.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Counters {
     /// 0B: messages seen on the bus.
     pub bus_messages: u16,

@@ -5,6 +5,8 @@ use core::time::Duration;
 /// Parity of the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Parity {
     /// Even parity (the spec's default).
     #[default]
@@ -18,6 +20,7 @@ pub enum Parity {
 /// A serial line's format: what a character costs on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Line {
     /// Bits per second.
     pub baud: u32,
