@@ -41,6 +41,26 @@ done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
 cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default-features
 
+step "features: each library crate with no default features, and with all of them"
+# Alone, so no other crate's features hide a feature that forgets to
+# enable what it needs (e.g. serde without proto-core/serde).
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite; do
+    cargo check -p "$c" --no-default-features
+    cargo check -p "$c" --all-features
+done
+# transports without default features is the thumbv7em build above.
+cargo check -p solarproto-transports --all-features
+
+msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+step "MSRV: the library crates on Rust $msrv (rust-version), default and all features"
+rustup toolchain install "$msrv" --profile minimal
+# A target dir of its own: another compiler's artifacts would only evict
+# the main build's.
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-transports; do
+    CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c"
+    CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c" --all-features
+done
+
 step "docs (rustdoc warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --features solarproto-transports/tokio
 
