@@ -68,6 +68,7 @@ impl<const N: usize> Protocol for Link<N> {
     type Expect = Option<Inquiry>;
     type Reply = Response;
     type Error = Error;
+    type Inbound = core::convert::Infallible;
 
     fn encode(
         &self,

@@ -1,35 +1,9 @@
 //! `embedded-can` integration: decode from and encode to any MCU CAN
 //! driver's frame type.
 
-use embedded_can::{ExtendedId, Frame, Id, StandardId};
+use embedded_can::Frame;
 
 use crate::{Error, Message, RawFrame};
-
-impl RawFrame {
-    /// The identifier and data of any `embedded-can` frame (remote frames
-    /// come back with no data).
-    pub fn from_can<F: Frame>(f: &F) -> Self {
-        let (id, extended) = match f.id() {
-            Id::Standard(s) => (u32::from(s.as_raw()), false),
-            Id::Extended(e) => (e.as_raw(), true),
-        };
-        let mut r = RawFrame::new(0, if f.is_remote_frame() { &[] } else { f.data() });
-        r.id = id;
-        r.extended = extended;
-        r
-    }
-
-    /// This frame as an `embedded-can` frame; `None` if the identifier does
-    /// not fit its kind.
-    pub fn to_can<F: Frame>(&self) -> Option<F> {
-        let id: Id = if self.extended {
-            ExtendedId::new(self.id)?.into()
-        } else {
-            StandardId::new(u16::try_from(self.id).ok()?)?.into()
-        };
-        F::new(id, self.bytes())
-    }
-}
 
 impl Message {
     /// Decodes any `embedded-can` frame; extended and remote frames are raw.
@@ -49,6 +23,7 @@ impl Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use embedded_can::{ExtendedId, Id, StandardId};
 
     /// A minimal frame type, as an MCU driver would have.
     #[derive(Debug, PartialEq)]

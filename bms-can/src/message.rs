@@ -9,42 +9,9 @@
 
 use crate::{Alarms, Ascii, Error, Fixed, Protection, Requests};
 
-/// A classic CAN frame's identifier and data, as this crate sends them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct RawFrame {
-    /// The identifier (11-bit for every message of this protocol).
-    pub id: u32,
-    /// Whether the identifier is a 29-bit one.
-    pub extended: bool,
-    /// Data bytes (the first `len` count).
-    pub data: [u8; 8],
-    /// Data length, 0..=8.
-    pub len: u8,
-}
-
-impl RawFrame {
-    /// A standard-ID frame of `data` (at most 8 bytes; more are cut).
-    pub fn new(id: u16, data: &[u8]) -> Self {
-        let mut f = RawFrame {
-            id: u32::from(id),
-            extended: false,
-            data: [0; 8],
-            len: data.len().min(8) as u8,
-        };
-        let n = usize::from(f.len);
-        if let (Some(d), Some(s)) = (f.data.get_mut(..n), data.get(..n)) {
-            d.copy_from_slice(s);
-        }
-        f
-    }
-
-    /// The data bytes.
-    pub fn bytes(&self) -> &[u8] {
-        self.data.get(..usize::from(self.len)).unwrap_or_default()
-    }
-}
+/// A classic CAN frame's identifier and data: the workspace's one CAN
+/// frame type, [`proto_core::CanFrame`].
+pub use proto_core::CanFrame as RawFrame;
 
 /// Data bytes past the known fields, kept for exact re-encoding. With
 /// `serde` it is a list of those bytes (`[]` when there are none).

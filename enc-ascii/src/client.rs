@@ -79,6 +79,7 @@ impl<const N: usize> Protocol for Link<N> {
     type Expect = (u8, u8);
     type Reply = Response;
     type Error = Error;
+    type Inbound = core::convert::Infallible;
 
     fn encode(
         &self,

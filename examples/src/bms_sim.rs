@@ -13,7 +13,7 @@ use std::time::Duration;
 use bms_can::{Ascii, Emitter, Message, Profile, Protection, RawFrame, Report, Requests};
 use embedded_can::{Frame as _, Id, StandardId};
 use proto_core::DeviceMachine;
-use transports::slcan::{Decoder, Frame, Line, encode_frame};
+use transports::slcan::{CanFrame as Frame, Decoder, Line, encode_frame};
 
 /// The simulated battery and its adapter.
 #[derive(Debug, Clone)]
@@ -142,7 +142,7 @@ impl Pack {
                     }
                     out.extend_from_slice(if f.is_extended() { b"Z\r" } else { b"z\r" });
                 }
-                Some(Ok(Line::Sent | Line::Refused)) | None => {}
+                Some(Ok(Line::Sent | Line::Refused | Line::Ack)) | None => {}
                 Some(Err(_)) => out.push(0x07),
             }
         }
@@ -214,11 +214,8 @@ fn blank() -> Report {
 
 /// Appends `frame` as an SLCAN line.
 pub fn push_frame(frame: &RawFrame, out: &mut Vec<u8>) {
-    let Some(f) = frame.to_can::<Frame>() else {
-        return;
-    };
     let mut line = [0u8; 32];
-    if let Ok(n) = encode_frame(&f, &mut line) {
+    if let Ok(n) = encode_frame(frame, &mut line) {
         out.extend_from_slice(&line[..n]);
     }
 }

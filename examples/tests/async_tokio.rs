@@ -134,3 +134,94 @@ fn async_modbus_client_against_a_pymodbus_server() {
         assert!(d.ask(&(1, read)).await.is_ok());
     });
 }
+
+/// Our async SLCAN side and python-can's `slcan` interface on the two ends
+/// of a socat pair: each reads the frame lines the other writes (the
+/// format an adapter uses both ways).
+#[test]
+fn async_slcan_frames_both_ways_with_python_can() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    use transports::slcan::{self, CanFrame};
+
+    let Some(py) = venv_python("can") else {
+        return;
+    };
+    if !found("socat") {
+        return;
+    }
+    let (_socat, theirs, ours) = pair();
+    let script = common::root().join("interop/bms_python_can.py");
+    let settings = Settings {
+        baud: 115_200,
+        ..Settings::default()
+    };
+
+    // python-can sends; we receive.
+    let sent = [
+        CanFrame::new(0x305, &[0; 8]),
+        CanFrame::new(0x351, &[0x14, 0x02, 0xE8, 0x03, 0xE8, 0x03, 0xC2, 0x01]),
+        CanFrame::new(0x356, &[0x7A, 0x13, 0xF2, 0xFE, 0x6B, 0x01]),
+    ];
+    let payload = serde_json::Value::Array(
+        sent.iter()
+            .map(|f| {
+                let data: String = f.bytes().iter().map(|b| format!("{b:02x}")).collect();
+                serde_json::json!({"id": f.id, "data": data})
+            })
+            .collect(),
+    );
+    let mut child = Command::new(&py)
+        .arg(&script)
+        .args(["send", &theirs])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(payload.to_string().as_bytes())
+        .unwrap();
+    let got = runtime().block_on(async {
+        let io = open_serial(&ours, &settings).unwrap();
+        let timer = TokioTimer::new();
+        let until = timer.now() + Duration::from_secs(15);
+        let mut d = slcan::AsyncDriver::new(io, timer, slcan::client(slcan::DEFAULT_TIMEOUT));
+        let mut got = Vec::new();
+        while got.len() < sent.len() {
+            match d.receive(until).await.unwrap() {
+                Some(f) => got.push(f),
+                None => break,
+            }
+        }
+        got
+    });
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "sent");
+    assert_eq!(got, sent);
+
+    // We send; python-can receives.
+    let child = Command::new(&py)
+        .arg(&script)
+        .args(["receive", &theirs, "4"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    runtime().block_on(async {
+        let io = open_serial(&ours, &settings).unwrap();
+        let mut d =
+            slcan::AsyncDriver::new(io, TokioTimer::new(), slcan::client(slcan::DEFAULT_TIMEOUT));
+        // python-can opens its channel and sleeps before it reads.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        for f in &sent {
+            assert_eq!(d.transact(&slcan::Command::Send(*f)).await.unwrap(), None);
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    let frames: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<u64> = frames.iter().map(|f| f["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [0x305, 0x351, 0x356]);
+    assert_eq!(frames[2]["data"], "7a13f2fe6b01");
+}

@@ -160,6 +160,7 @@ impl Protocol for Link {
     type Expect = Expected;
     type Reply = Reply;
     type Error = Error;
+    type Inbound = core::convert::Infallible;
 
     fn encode(
         &self,

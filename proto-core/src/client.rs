@@ -91,6 +91,9 @@ pub trait Protocol {
     type Reply;
     /// The protocol's error.
     type Error;
+    /// What arrives on its own, not as a reply (CAN frames from the bus);
+    /// `core::convert::Infallible` for request/response protocols.
+    type Inbound;
 
     /// Checks `request` and encodes it into `buf`. Returns its length and
     /// what its reply must match, or `None` when no device answers it (a
@@ -135,6 +138,11 @@ pub trait Protocol {
     /// Bytes the framer passed over so far.
     fn discarded(&self) -> u64 {
         0
+    }
+
+    /// The next thing that arrived on its own, once.
+    fn poll_inbound(&mut self) -> Option<Self::Inbound> {
+        None
     }
 }
 
@@ -308,6 +316,12 @@ impl<P: Protocol, const TX: usize> Client<P, TX> {
         self.stray.take()
     }
 
+    /// The next thing that arrived on its own, not as a reply (a CAN frame
+    /// from the bus), once.
+    pub fn poll_inbound(&mut self) -> Option<P::Inbound> {
+        self.protocol.poll_inbound()
+    }
+
     /// Whether a transaction is open: its request not yet sent, or its reply awaited.
     pub fn is_waiting(&self) -> bool {
         self.tx_at.is_some() || self.deadline.is_some()
@@ -359,6 +373,7 @@ impl<P: Protocol, const TX: usize> crate::ClientMachine for Client<P, TX> {
     type Request<'a> = P::Request<'a>;
     type Reply = P::Reply;
     type Error = P::Error;
+    type Inbound = P::Inbound;
 
     fn send(&mut self, now: Duration, request: &P::Request<'_>) -> Result<(), P::Error> {
         Client::send(self, now, request)
@@ -387,6 +402,10 @@ impl<P: Protocol, const TX: usize> crate::ClientMachine for Client<P, TX> {
     fn counters(&self) -> Counters {
         Client::counters(self)
     }
+
+    fn poll_inbound(&mut self) -> Option<P::Inbound> {
+        Client::poll_inbound(self)
+    }
 }
 
 #[cfg(test)]
@@ -407,6 +426,7 @@ mod tests {
         type Expect = [u8; 2];
         type Reply = u8;
         type Error = (u8, u8);
+        type Inbound = core::convert::Infallible;
 
         fn encode(
             &self,

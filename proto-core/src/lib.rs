@@ -12,11 +12,13 @@
     )
 )]
 
+mod can;
 mod client;
 mod framer;
 mod machine;
 mod writer;
 
+pub use can::CanFrame;
 pub use client::{Client, Counters, Event, Protocol, Verdict};
 pub use framer::{Cut, Delimiters, LineFramer};
 pub use machine::{ClientMachine, DeviceMachine};

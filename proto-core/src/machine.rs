@@ -24,6 +24,8 @@ pub trait ClientMachine {
     type Reply;
     /// The protocol's error.
     type Error;
+    /// What arrives on its own, not as a reply (CAN frames from the bus).
+    type Inbound;
 
     /// Starts a transaction; an invalid request is refused and nothing is sent.
     fn send(&mut self, now: Duration, request: &Self::Request<'_>) -> Result<(), Self::Error>;
@@ -46,6 +48,9 @@ pub trait ClientMachine {
 
     /// What the client has passed over so far.
     fn counters(&self) -> Counters;
+
+    /// The next thing that arrived on its own, not as a reply, once.
+    fn poll_inbound(&mut self) -> Option<Self::Inbound>;
 }
 
 /// The device side of a protocol: request bytes in, typed requests out to

@@ -41,6 +41,17 @@ impl<T: Read + Write, C: Clock, M: ClientMachine> Driver<T, C, M> {
         embassy_futures::block_on(self.inner.ask(request))
     }
 
+    /// Waits until `until` for something that arrives on its own, not as a
+    /// reply (a CAN frame from the bus): `Ok(None)` when nothing came.
+    pub fn receive(&mut self, until: Duration) -> Outcome<M::Inbound, T::Error, M::Error> {
+        embassy_futures::block_on(self.inner.receive(until))
+    }
+
+    /// The time on the driver's clock.
+    pub fn now(&self) -> Duration {
+        asynch::Timer::now(self.inner.timer())
+    }
+
     /// The client machine, to read its settings.
     pub fn machine(&self) -> &M {
         self.inner.machine()

@@ -1,11 +1,11 @@
-//! Linux SocketCAN interfaces (`can0`, `vcan0`), frames as `embedded-can`.
+//! Linux SocketCAN interfaces (`can0`, `vcan0`), carrying the workspace's
+//! one CAN frame type, [`proto_core::CanFrame`].
 
 use std::io;
 use std::time::Duration;
 
-use socketcan::{CanFrame, CanSocket, EmbeddedFrame, Socket};
-
-use crate::slcan::Frame;
+use proto_core::CanFrame as Frame;
+use socketcan::{CanFrame, CanSocket, Socket};
 
 /// An open CAN interface.
 pub struct Can {
@@ -43,38 +43,26 @@ impl Can {
 
     /// Sends a frame.
     pub fn send(&self, frame: &Frame) -> io::Result<()> {
-        let f = if frame.is_remote_frame() {
-            CanFrame::new_remote(frame.id(), frame.dlc())
-        } else {
-            CanFrame::new(frame.id(), frame.data())
-        }
-        .ok_or_else(|| io::Error::other("frame does not fit SocketCAN"))?;
+        let f: CanFrame = frame
+            .to_can()
+            .ok_or_else(|| io::Error::other("frame does not fit SocketCAN"))?;
         self.socket.write_frame(&f)
     }
 }
 
 fn convert(f: &CanFrame) -> Option<Frame> {
-    if f.is_remote_frame() {
-        Frame::new_remote(f.id(), f.dlc())
-    } else {
-        Frame::new(f.id(), f.data())
-    }
+    Some(Frame::from_can(f))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use embedded_can::StandardId;
 
     #[test]
     fn frames_convert_both_ways() {
         use embedded_can::{ExtendedId, Frame as _};
-        let data = Frame::new(
-            StandardId::new(0x356).unwrap(),
-            &[0x7A, 0x13, 0xF2, 0xFE, 0x6B, 0x01],
-        )
-        .unwrap();
-        let sc = CanFrame::new(data.id(), data.data()).unwrap();
+        let data = Frame::new(0x356, &[0x7A, 0x13, 0xF2, 0xFE, 0x6B, 0x01]);
+        let sc: CanFrame = data.to_can().unwrap();
         assert_eq!(convert(&sc), Some(data));
         let remote = CanFrame::new_remote(ExtendedId::new(0x18FF50E5).unwrap(), 8).unwrap();
         let f = convert(&remote).unwrap();
@@ -93,7 +81,7 @@ mod tests {
             .expect("a SocketCAN interface, vcan0 or can0");
         let a = Can::open(name, Duration::from_millis(200)).unwrap();
         let b = Can::open(name, Duration::from_millis(200)).unwrap();
-        let f = Frame::new(StandardId::new(0x305).unwrap(), &[0; 8]).unwrap();
+        let f = Frame::new(0x305, &[0; 8]);
         a.send(&f).unwrap();
         assert_eq!(b.receive().unwrap(), Some(f));
     }

@@ -13,8 +13,9 @@ use bms_can::{Battery, KeepAlive, Message, Snapshot};
 use clap::Parser;
 use serde_json::{Value, json};
 use transports::{
+    StdClock,
     serial::{Serial, Settings},
-    slcan::{Frame, Slcan},
+    slcan::{self, CanFrame as Frame, Command},
 };
 
 #[derive(Parser)]
@@ -62,7 +63,7 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 /// Where frames come from.
 enum Bus {
-    Slcan(Slcan<Serial>),
+    Slcan(Box<slcan::Driver<Serial, StdClock>>),
     #[cfg(target_os = "linux")]
     Can(transports::socketcan::Can),
 }
@@ -70,7 +71,10 @@ enum Bus {
 impl Bus {
     fn receive(&mut self) -> Option<Frame> {
         match self {
-            Bus::Slcan(s) => s.receive().unwrap_or_else(|e| fail(e)),
+            Bus::Slcan(s) => {
+                let until = s.now() + Duration::from_millis(50);
+                s.receive(until).unwrap_or_else(|e| fail(e))
+            }
             #[cfg(target_os = "linux")]
             Bus::Can(c) => c.receive().unwrap_or_else(|e| fail(e)),
         }
@@ -78,7 +82,9 @@ impl Bus {
 
     fn send(&mut self, f: &Frame) {
         match self {
-            Bus::Slcan(s) => s.send(f).unwrap_or_else(|e| fail(e)),
+            Bus::Slcan(s) => {
+                s.transact(&Command::Send(*f)).unwrap_or_else(|e| fail(e));
+            }
             #[cfg(target_os = "linux")]
             Bus::Can(c) => c.send(f).unwrap_or_else(|e| fail(e)),
         }
@@ -216,9 +222,19 @@ fn main() {
             };
             let port =
                 Serial::open(path, settings).unwrap_or_else(|e| fail(format!("{path}: {e}")));
-            let mut s = Slcan::new(port);
-            s.open(a.bitrate).unwrap_or_else(|e| fail(e));
-            Bus::Slcan(s)
+            let mut s =
+                slcan::Driver::new(port, StdClock::new(), slcan::client(slcan::DEFAULT_TIMEOUT));
+            // Every Lawicel command is answered (CR, or BEL when refused);
+            // a port that stays silent may still carry frames, so go on.
+            match s.transact(&Command::Open { bitrate: a.bitrate }) {
+                Ok(_) => {}
+                Err(transports::Error::Timeout) => eprintln!(
+                    "bms-monitor: {path}: the adapter did not acknowledge opening the \
+                     channel; listening anyway (is it an SLCAN adapter, at this baud rate?)"
+                ),
+                Err(e) => fail(format!("{path}: opening the CAN channel: {e}")),
+            }
+            Bus::Slcan(Box::new(s))
         }
         #[cfg(target_os = "linux")]
         (None, Some(name)) => Bus::Can(
@@ -237,9 +253,7 @@ fn main() {
             break;
         }
         if a.keepalive
-            && let Some(f) = keepalive
-                .poll_transmit(now)
-                .and_then(|f| f.to_can::<Frame>())
+            && let Some(f) = keepalive.poll_transmit(now)
         {
             bus.send(&f);
         }

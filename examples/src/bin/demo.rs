@@ -168,14 +168,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // The battery, over SLCAN: we act as the inverter and send the keep-alive.
-    let mut can = transports::slcan::Slcan::new(Serial::open(
-        &battery_path,
-        Settings {
-            baud: 115_200,
-            ..Settings::default()
-        },
-    )?);
-    can.open(500_000)?;
+    let mut can = transports::slcan::Driver::new(
+        Serial::open(
+            &battery_path,
+            Settings {
+                baud: 115_200,
+                ..Settings::default()
+            },
+        )?,
+        StdClock::new(),
+        transports::slcan::client(transports::slcan::DEFAULT_TIMEOUT),
+    );
+    can.transact(&transports::slcan::Command::Open { bitrate: 500_000 })?;
     let mut battery = Battery::new();
     let mut keepalive = KeepAlive::new(Duration::ZERO);
 
@@ -235,10 +239,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         // Everything the battery sent since the last row.
         let now = start.elapsed();
-        if let Some(f) = keepalive.poll_transmit(now).and_then(|f| f.to_can()) {
-            can.send(&f)?;
+        if let Some(f) = keepalive.poll_transmit(now) {
+            can.transact(&transports::slcan::Command::Send(f))?;
         }
-        while let Some(f) = can.receive()? {
+        // What has arrived by now (the adapter's bytes are already here).
+        let until = can.now() + Duration::from_millis(20);
+        while let Some(f) = can.receive(until)? {
             if let Ok(m) = Message::from_can(&f) {
                 battery.feed(start.elapsed(), &m);
             }

@@ -69,9 +69,25 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
         self.transact(request).await?.ok_or(Error::Broadcast)
     }
 
+    /// Waits until `until` for something that arrives on its own, not as a
+    /// reply (a CAN frame from the bus): `Ok(None)` when nothing came.
+    /// Replies and time-outs of an open transaction are handled meanwhile.
+    pub async fn receive(&mut self, until: Duration) -> Outcome<M::Inbound, T::Error, M::Error> {
+        loop {
+            if let Some(inbound) = self.machine.poll_inbound() {
+                return Ok(Some(inbound));
+            }
+            let now = self.timer.now();
+            self.machine.handle_timeout(now);
+            if now >= until {
+                return Ok(None);
+            }
+            self.read_and_feed(until).await?;
+        }
+    }
+
     /// Runs the transaction the machine has open until it ends.
     async fn run(&mut self) -> Result<Event<M::Reply, M::Error>, Error<T::Error, M::Error>> {
-        let mut buf = [0u8; 64];
         loop {
             let now = self.timer.now();
             self.machine.handle_timeout(now);
@@ -85,29 +101,43 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
             let Some(deadline) = self.machine.poll_timeout() else {
                 return Err(Error::Idle);
             };
-            if deadline <= self.timer.now() {
-                continue;
-            }
-            // An empty read is silence (a blocking read's time slice ran
-            // out, or an async stream ended): wait for the deadline rather
-            // than spin.
-            match select(self.io.read(&mut buf), self.timer.at(deadline)).await {
-                Either::First(Ok(0)) => self.timer.at(deadline).await,
-                Either::First(Ok(n)) => {
-                    let now = self.timer.now();
-                    let mut rest = buf.get(..n).unwrap_or_default();
-                    while !rest.is_empty() {
-                        let used = self.machine.feed(now, rest);
-                        if used == 0 {
-                            break;
-                        }
-                        rest = rest.get(used..).unwrap_or_default();
-                    }
-                }
-                Either::First(Err(e)) => return Err(Error::Io(e)),
-                Either::Second(()) => {}
+            if deadline > self.timer.now() {
+                self.read_and_feed(deadline).await?;
             }
         }
+    }
+
+    /// Waits for bytes until `deadline` and feeds all of them.
+    async fn read_and_feed(&mut self, deadline: Duration) -> Result<(), Error<T::Error, M::Error>> {
+        let mut buf = [0u8; 64];
+        // An empty read is silence (a blocking read's time slice ran out,
+        // or an async stream ended): wait for the deadline rather than spin.
+        match select(self.io.read(&mut buf), self.timer.at(deadline)).await {
+            Either::First(Ok(0)) => self.timer.at(deadline).await,
+            Either::First(Ok(n)) => {
+                let now = self.timer.now();
+                let mut rest = buf.get(..n).unwrap_or_default();
+                // A machine may take nothing once (the frame it stopped at
+                // ended its transaction); twice in a row, the rest is dropped.
+                let mut stalled = false;
+                while !rest.is_empty() {
+                    let used = self.machine.feed(now, rest);
+                    if used == 0 && core::mem::replace(&mut stalled, true) {
+                        break;
+                    }
+                    stalled &= used == 0;
+                    rest = rest.get(used..).unwrap_or_default();
+                }
+            }
+            Either::First(Err(e)) => return Err(Error::Io(e)),
+            Either::Second(()) => {}
+        }
+        Ok(())
+    }
+
+    /// The timer, to read the time.
+    pub fn timer(&self) -> &Tm {
+        &self.timer
     }
 
     /// The client machine, to read its settings.

@@ -1,0 +1,193 @@
+//! One SLCAN line, both ways.
+//!
+//! Lines end with CR: `t` + 3 hex ID + DLC + data hex is a standard frame,
+//! `T` + 8 hex ID an extended one, `r`/`R` remote frames; `Sn` sets the bit
+//! rate, `O` opens, `C` closes, `V`/`N` ask version and serial. The adapter
+//! answers a command with CR, or BEL when it refuses it, and a transmitted
+//! frame with `z`/`Z`. Hex is accepted in either case (python-can sends
+//! lower-case data) and written upper-case.
+
+use proto_core::{CanFrame, Writer};
+
+use crate::Error;
+
+/// A decoded line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Line<'a> {
+    /// A CAN frame (`t`, `T`, `r`, `R`).
+    Frame(CanFrame),
+    /// An adapter's acknowledgement of a transmitted frame (`z`, `Z`).
+    Sent,
+    /// The adapter's acknowledgement of a command: a bare CR.
+    Ack,
+    /// The adapter's refusal, BEL.
+    Refused,
+    /// Any other line: a command to an adapter (`S6`, `O`, `C`, `V`) or an
+    /// adapter's answer (`V1013`, `N1234`).
+    Other(&'a [u8]),
+}
+
+fn hex(c: u8) -> Option<u32> {
+    (c as char).to_digit(16)
+}
+
+fn hex_field(line: &[u8], at: usize, n: usize) -> Result<u32, Error> {
+    let mut v = 0u32;
+    for i in at..at + n {
+        let c = line.get(i).copied().ok_or(Error::Line { offset: i })?;
+        v = v << 4 | hex(c).ok_or(Error::Line { offset: i })?;
+    }
+    Ok(v)
+}
+
+/// Decodes one line (CR removed; an empty line is [`Line::Ack`]).
+pub fn decode_line(line: &[u8]) -> Result<Line<'_>, Error> {
+    let (idlen, remote) = match line.first() {
+        Some(b't') => (3, false),
+        Some(b'T') => (8, false),
+        Some(b'r') => (3, true),
+        Some(b'R') => (8, true),
+        Some(b'z' | b'Z') if line.len() == 1 => return Ok(Line::Sent),
+        Some(0x07) => return Ok(Line::Refused),
+        None => return Ok(Line::Ack),
+        _ => return Ok(Line::Other(line)),
+    };
+    let id = hex_field(line, 1, idlen)?;
+    let fits = if idlen == 3 {
+        id <= 0x7FF
+    } else {
+        id <= 0x1FFF_FFFF
+    };
+    if !fits {
+        return Err(Error::Line { offset: 1 });
+    }
+    let dlc = hex_field(line, 1 + idlen, 1)? as usize;
+    if dlc > 8 {
+        return Err(Error::Line { offset: 1 + idlen });
+    }
+    let at = 2 + idlen;
+    let mut data = [0u8; 8];
+    let n = if remote { 0 } else { dlc };
+    for (k, slot) in data.iter_mut().take(n).enumerate() {
+        *slot = hex_field(line, at + 2 * k, 2)? as u8;
+    }
+    // Anything after the data must be a 4-digit timestamp (Z1 mode).
+    let end = at + 2 * n;
+    match line.len() - end.min(line.len()) {
+        0 => {}
+        4 => {
+            hex_field(line, end, 4)?;
+        }
+        _ => return Err(Error::Line { offset: end }),
+    }
+    Ok(Line::Frame(CanFrame {
+        id,
+        extended: idlen == 8,
+        remote,
+        data,
+        len: dlc as u8,
+    }))
+}
+
+/// Writes `frame` as an SLCAN line (CR included); returns its length. A
+/// frame whose identifier does not fit its kind, or with a DLC over 8, is
+/// refused.
+pub fn encode_frame(frame: &CanFrame, buf: &mut [u8]) -> Result<usize, Error> {
+    if frame.can_id().is_none() || frame.len > 8 {
+        return Err(Error::Frame { id: frame.id });
+    }
+    let mut w = Writer::new(buf);
+    let small = |_| Error::BufferTooSmall;
+    let (kind, digits) = match (frame.extended, frame.remote) {
+        (false, false) => (b't', 3),
+        (false, true) => (b'r', 3),
+        (true, false) => (b'T', 8),
+        (true, true) => (b'R', 8),
+    };
+    w.put(&[kind]).map_err(small)?;
+    w.hex(frame.id, digits).map_err(small)?;
+    w.hex(u32::from(frame.len), 1).map_err(small)?;
+    for &b in frame.bytes() {
+        w.hex(u32::from(b), 2).map_err(small)?;
+    }
+    w.put(b"\r").map_err(small)?;
+    Ok(w.len())
+}
+
+/// The bit-rate command digit of `bitrate` (`S6` for 500 kbit/s).
+pub fn bitrate_code(bitrate: u32) -> Option<u8> {
+    Some(match bitrate {
+        10_000 => b'0',
+        20_000 => b'1',
+        50_000 => b'2',
+        100_000 => b'3',
+        125_000 => b'4',
+        250_000 => b'5',
+        500_000 => b'6',
+        800_000 => b'7',
+        1_000_000 => b'8',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_both_ways() {
+        let f = CanFrame::new(0x356, &[0x7A, 0x13, 0xF2, 0xFE, 0x6B, 0x01]);
+        let mut buf = [0u8; 32];
+        let n = encode_frame(&f, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"t35667A13F2FE6B01\r");
+        assert_eq!(decode_line(&buf[..n - 1]).unwrap(), Line::Frame(f));
+        // Lower-case hex (python-can's data) and a timestamp are accepted.
+        assert_eq!(decode_line(b"t35667a13f2fe6b01").unwrap(), Line::Frame(f));
+        assert_eq!(
+            decode_line(b"t35667A13F2FE6B011A2B").unwrap(),
+            Line::Frame(f)
+        );
+        let ext = CanFrame::new_extended(0x18FF50E5, &[1, 2]);
+        let n = encode_frame(&ext, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"T18FF50E520102\r");
+        let remote = CanFrame {
+            remote: true,
+            len: 8,
+            ..CanFrame::new(0x305, &[])
+        };
+        let n = encode_frame(&remote, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"r3058\r");
+        assert_eq!(decode_line(b"r3058").unwrap(), Line::Frame(remote));
+        assert_eq!(
+            encode_frame(&CanFrame::new(0x356, &[1]), &mut buf[..4]),
+            Err(Error::BufferTooSmall)
+        );
+        let bad = CanFrame {
+            id: 0x800,
+            ..CanFrame::new(0, &[])
+        };
+        assert_eq!(
+            encode_frame(&bad, &mut buf),
+            Err(Error::Frame { id: 0x800 })
+        );
+    }
+
+    #[test]
+    fn other_lines_and_errors() {
+        assert_eq!(decode_line(b"z").unwrap(), Line::Sent);
+        assert_eq!(decode_line(b"").unwrap(), Line::Ack);
+        assert_eq!(decode_line(b"S6").unwrap(), Line::Other(b"S6"));
+        assert_eq!(decode_line(b"t35"), Err(Error::Line { offset: 3 }));
+        assert_eq!(decode_line(b"t3569"), Err(Error::Line { offset: 4 }));
+        assert_eq!(decode_line(b"t356201"), Err(Error::Line { offset: 7 }));
+        assert_eq!(decode_line(b"tG5600"), Err(Error::Line { offset: 1 }));
+        assert_eq!(
+            decode_line(b"t8000"),
+            Err(Error::Line { offset: 1 }),
+            "id above 0x7FF"
+        );
+    }
+}
