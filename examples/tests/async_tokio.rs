@@ -225,3 +225,49 @@ fn async_slcan_frames_both_ways_with_python_can() {
     assert_eq!(ids, [0x305, 0x351, 0x356]);
     assert_eq!(frames[2]["data"], "7a13f2fe6b01");
 }
+
+#[test]
+fn async_enc_client_against_the_simulator() {
+    use enc_ascii::{Address, Command, Control, Frequency, Radix, Reading, Request};
+    use transports::enc;
+
+    let sim = Spawned::start(env!("CARGO_BIN_EXE_enc-sim"));
+    let settings = Settings {
+        baud: enc::DEFAULT_BAUD,
+        ..Settings::default()
+    };
+    runtime().block_on(async {
+        let io = open_serial(&sim.path, &settings).unwrap();
+        let client = enc::client(
+            enc::DEFAULT_BAUD,
+            enc::DEFAULT_RESPONSE_DELAY,
+            Radix::Literal,
+        );
+        let mut d = enc::AsyncDriver::new(io, TokioTimer::new(), client);
+        let one = Address::new(1).unwrap();
+        let set = Command::Control(Control::SetFrequency(Frequency(4000)));
+        d.ask(&Request::new(one, set)).await.unwrap();
+        let r = d
+            .ask(&Request::new(one, Command::Read(Reading::SetFrequency)))
+            .await
+            .unwrap();
+        assert_eq!(r.data, Some(4000));
+        // A broadcast is not answered and not waited for.
+        let set = Command::Control(Control::SetFrequency(Frequency(3000)));
+        let timer = TokioTimer::new();
+        assert_eq!(
+            d.transact(&Request::new(Address::BROADCAST, set))
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(timer.now() < d.machine().timeout());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let r = d
+            .ask(&Request::new(one, Command::Read(Reading::SetFrequency)))
+            .await
+            .unwrap();
+        assert_eq!(r.data, Some(3000), "the drive obeyed the broadcast");
+        assert_eq!(d.counters().stray, 0);
+    });
+}
