@@ -15,6 +15,7 @@
 mod can;
 mod client;
 mod framer;
+pub mod hex;
 mod machine;
 mod writer;
 

@@ -63,7 +63,8 @@ impl<'a> Writer<'a> {
             return Err(TooSmall { needed });
         }
         for i in (0..digits).rev() {
-            let nibble = (value >> (i * 4)) & 0xF;
+            // Past 8 digits the high ones are 0, not a shift overflow.
+            let nibble = value.checked_shr(i * 4).unwrap_or(0) & 0xF;
             let c = b"0123456789ABCDEF"
                 .get(nibble as usize)
                 .copied()
@@ -71,6 +72,25 @@ impl<'a> Writer<'a> {
             self.put(&[c])?;
         }
         Ok(())
+    }
+
+    /// Appends `value` as 2 upper-case hex digits.
+    pub fn hex_u8(&mut self, value: u8) -> Result<(), TooSmall> {
+        self.hex(u32::from(value), 2)
+    }
+
+    /// Appends `value` as 4 upper-case hex digits, high first.
+    pub fn hex_u16(&mut self, value: u16) -> Result<(), TooSmall> {
+        self.hex(u32::from(value), 4)
+    }
+
+    /// Appends each of `bytes` as 2 upper-case hex digits.
+    pub fn hex_bytes(&mut self, bytes: &[u8]) -> Result<(), TooSmall> {
+        let needed = self.pos + 2 * bytes.len();
+        if needed > self.buf.len() {
+            return Err(TooSmall { needed });
+        }
+        bytes.iter().try_for_each(|&b| self.hex_u8(b))
     }
 }
 
@@ -94,5 +114,22 @@ mod tests {
         assert_eq!(w.hex(0x0FA0, 4), Err(TooSmall { needed: 9 }));
         w.display(7).unwrap();
         assert_eq!(w.display(1234), Err(TooSmall { needed: 7 }));
+    }
+
+    #[test]
+    fn hex_fields() {
+        let mut buf = [0u8; 12];
+        let mut w = Writer::new(&mut buf);
+        w.hex_u8(0x7F).unwrap();
+        w.hex_u16(0x0FA0).unwrap();
+        w.hex_bytes(&[0xE0, 0x02]).unwrap();
+        w.hex(0xA, 1).unwrap();
+        assert_eq!(w.written(), b"7F0FA0E002A");
+        assert_eq!(w.hex_bytes(&[1]), Err(TooSmall { needed: 13 }));
+        assert_eq!(w.written(), b"7F0FA0E002A", "nothing half-written");
+        let mut buf = [0u8; 10];
+        let mut w = Writer::new(&mut buf);
+        w.hex(0xDEAD_BEEF, 10).unwrap();
+        assert_eq!(w.written(), b"00DEADBEEF");
     }
 }
