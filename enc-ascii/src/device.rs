@@ -8,6 +8,8 @@
 
 use core::time::Duration;
 
+use proto_core::hex::{Case, Reader};
+
 use crate::{Address, Error, Framer, Request, Response, frame};
 
 /// What a drive received.
@@ -111,7 +113,7 @@ impl proto_core::DeviceMachine for Device {
 /// The address in the first two characters after `~`, if they are hex.
 fn address_of(raw: &[u8]) -> Option<u8> {
     match raw {
-        [frame::START, hi, lo, ..] => Some((frame::hex_digit(*hi)? << 4) | frame::hex_digit(*lo)?),
+        [frame::START, rest @ ..] => Reader::new(rest, Case::Upper).u8().ok(),
         _ => None,
     }
 }

@@ -173,6 +173,24 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+/// A hex field's error at the same offset: a lower-case digit, a
+/// non-ASCII byte or another non-digit; a frame cut short inside a field
+/// is a [`Error::Length`] (its body's length plus the CR).
+impl From<proto_core::hex::Error> for Error {
+    fn from(e: proto_core::hex::Error) -> Self {
+        use proto_core::hex::ErrorKind;
+        let offset = e.offset;
+        match e.kind {
+            ErrorKind::Digit { found: byte } => match byte {
+                b'a'..=b'f' => Error::LowerCase { offset, byte },
+                0x20..=0x7E => Error::NotHex { offset, byte },
+                _ => Error::NotAscii { offset, byte },
+            },
+            _ => Error::Length { len: offset + 1 },
+        }
+    }
+}
+
 impl From<proto_core::TooSmall> for Error {
     fn from(e: proto_core::TooSmall) -> Self {
         Error::BufferTooSmall { needed: e.needed }

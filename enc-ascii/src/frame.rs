@@ -10,6 +10,7 @@
 //! checksum) and 12 bytes (with the fault index) are accepted too.
 
 use proto_core::Writer;
+use proto_core::hex::{self, Case, Reader};
 
 use crate::Error;
 
@@ -20,11 +21,9 @@ pub const CR: u8 = 0x0D;
 /// The longest frame, in bytes: `~`, 16 hex characters, CR.
 pub const MAX_LEN: usize = 18;
 
-/// The plain sum of the ASCII codes of `chars`.
+/// The plain sum of the ASCII codes of `chars` ([`hex::sum_ascii`]).
 pub fn checksum(chars: &[u8]) -> u16 {
-    chars
-        .iter()
-        .fold(0u16, |s, &c| s.wrapping_add(u16::from(c)))
+    hex::sum_ascii(chars)
 }
 
 /// What follows the address and the code.
@@ -62,28 +61,6 @@ pub struct Frame {
     pub body: Body,
 }
 
-/// The value of an upper-case hex digit.
-pub(crate) fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-fn hex_value(c: u8) -> u8 {
-    hex_digit(c).unwrap_or(0)
-}
-
-/// Reads `n` hex digits of `chars` starting at `at` (already validated).
-fn field(chars: &[u8], at: usize, n: usize) -> u16 {
-    chars
-        .iter()
-        .skip(at)
-        .take(n)
-        .fold(0u16, |v, &c| (v << 4) | u16::from(hex_value(c)))
-}
-
 impl Frame {
     /// Decodes one whole frame, `~` through CR.
     pub fn decode(bytes: &[u8]) -> Result<Frame, Error> {
@@ -101,41 +78,35 @@ impl Frame {
     /// byte, every character (lower case, non-ASCII, not hex), the length,
     /// then the checksum.
     pub fn decode_body(body: &[u8]) -> Result<Frame, Error> {
-        let (&first, chars) = body.split_first().ok_or(Error::Length { len: 1 })?;
-        if first != START {
-            return Err(Error::StartByte { found: first });
+        let mut r = Reader::new(body, Case::Upper);
+        match r.byte() {
+            Some(START) => {}
+            Some(found) => return Err(Error::StartByte { found }),
+            None => return Err(Error::Length { len: 1 }),
         }
-        for (i, &c) in chars.iter().enumerate() {
-            let offset = i + 1;
-            match c {
-                b'0'..=b'9' | b'A'..=b'F' => {}
-                b'a'..=b'f' => return Err(Error::LowerCase { offset, byte: c }),
-                0x20..=0x7E => return Err(Error::NotHex { offset, byte: c }),
-                _ => return Err(Error::NotAscii { offset, byte: c }),
-            }
-        }
-        let n = chars.len();
+        r.check()?;
+        let n = r.rest().len();
         if !matches!(n, 8 | 10 | 12 | 16) {
             return Err(Error::Length { len: n + 2 });
         }
-        let expected = checksum(chars.get(..n - 4).unwrap_or_default());
-        let actual = field(chars, n - 4, 4);
+        let expected = checksum(r.rest().get(..n - 4).unwrap_or_default());
+        let (address, code) = (r.u8()?, r.u8()?);
+        let body = match n {
+            8 => Body::Bare,
+            10 => Body::Fault(r.u8()?),
+            _ => Body::Indexed {
+                aux: r.u8()?,
+                index: r.u8()?,
+                data: if n == 16 { Some(r.u16()?) } else { None },
+            },
+        };
+        let actual = r.u16()?;
         if expected != actual {
             return Err(Error::Checksum { expected, actual });
         }
-        let byte = |at| field(chars, at, 2) as u8;
-        let body = match n {
-            8 => Body::Bare,
-            10 => Body::Fault(byte(4)),
-            _ => Body::Indexed {
-                aux: byte(4),
-                index: byte(6),
-                data: (n == 16).then(|| field(chars, 8, 4)),
-            },
-        };
         Ok(Frame {
-            address: byte(0),
-            code: byte(2),
+            address,
+            code,
             body,
         })
     }
@@ -144,21 +115,21 @@ impl Frame {
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let mut w = Writer::new(buf);
         w.put(&[START])?;
-        w.hex(u32::from(self.address), 2)?;
-        w.hex(u32::from(self.code), 2)?;
+        w.hex_u8(self.address)?;
+        w.hex_u8(self.code)?;
         match self.body {
             Body::Bare => {}
-            Body::Fault(f) => w.hex(u32::from(f), 2)?,
+            Body::Fault(f) => w.hex_u8(f)?,
             Body::Indexed { aux, index, data } => {
-                w.hex(u32::from(aux), 2)?;
-                w.hex(u32::from(index), 2)?;
+                w.hex_u8(aux)?;
+                w.hex_u8(index)?;
                 if let Some(d) = data {
-                    w.hex(u32::from(d), 4)?;
+                    w.hex_u16(d)?;
                 }
             }
         }
         let sum = checksum(w.written().get(1..).unwrap_or_default());
-        w.hex(u32::from(sum), 4)?;
+        w.hex_u16(sum)?;
         w.put(&[CR])?;
         Ok(w.len())
     }

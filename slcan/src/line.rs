@@ -7,6 +7,7 @@
 //! frame with `z`/`Z`. Hex is accepted in either case (python-can sends
 //! lower-case data) and written upper-case.
 
+use proto_core::hex::{self, Case, Reader};
 use proto_core::{CanFrame, Writer};
 
 use crate::Error;
@@ -30,17 +31,9 @@ pub enum Line<'a> {
     Other(&'a [u8]),
 }
 
-fn hex(c: u8) -> Option<u32> {
-    (c as char).to_digit(16)
-}
-
-fn hex_field(line: &[u8], at: usize, n: usize) -> Result<u32, Error> {
-    let mut v = 0u32;
-    for i in at..at + n {
-        let c = line.get(i).copied().ok_or(Error::Line { offset: i })?;
-        v = v << 4 | hex(c).ok_or(Error::Line { offset: i })?;
-    }
-    Ok(v)
+/// A bad or missing hex digit is a line error at its offset.
+fn at(e: hex::Error) -> Error {
+    Error::Line { offset: e.offset }
 }
 
 /// Decodes one line (CR removed; an empty line is [`Line::Ack`]).
@@ -55,7 +48,9 @@ pub fn decode_line(line: &[u8]) -> Result<Line<'_>, Error> {
         None => return Ok(Line::Ack),
         _ => return Ok(Line::Other(line)),
     };
-    let id = hex_field(line, 1, idlen)?;
+    let mut r = Reader::new(line, Case::Any);
+    r.byte();
+    let id = r.field(idlen).map_err(at)?;
     let fits = if idlen == 3 {
         id <= 0x7FF
     } else {
@@ -64,24 +59,20 @@ pub fn decode_line(line: &[u8]) -> Result<Line<'_>, Error> {
     if !fits {
         return Err(Error::Line { offset: 1 });
     }
-    let dlc = hex_field(line, 1 + idlen, 1)? as usize;
+    let dlc = r.field(1).map_err(at)? as usize;
     if dlc > 8 {
         return Err(Error::Line { offset: 1 + idlen });
     }
-    let at = 2 + idlen;
     let mut data = [0u8; 8];
     let n = if remote { 0 } else { dlc };
-    for (k, slot) in data.iter_mut().take(n).enumerate() {
-        *slot = hex_field(line, at + 2 * k, 2)? as u8;
-    }
+    r.bytes(data.get_mut(..n).unwrap_or_default()).map_err(at)?;
     // Anything after the data must be a 4-digit timestamp (Z1 mode).
-    let end = at + 2 * n;
-    match line.len() - end.min(line.len()) {
+    match r.rest().len() {
         0 => {}
         4 => {
-            hex_field(line, end, 4)?;
+            r.u16().map_err(at)?;
         }
-        _ => return Err(Error::Line { offset: end }),
+        _ => return Err(Error::Line { offset: r.offset() }),
     }
     Ok(Line::Frame(CanFrame {
         id,
