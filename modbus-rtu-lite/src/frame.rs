@@ -70,7 +70,7 @@ pub fn encode_request(address: u8, request: &Request<'_>, buf: &mut [u8]) -> Res
     request.validate()?;
     let mut w = Writer::new(buf);
     w.put(&[address])?;
-    request.encode(&mut w)?;
+    request.write(&mut w)?;
     finish(w)
 }
 
@@ -92,7 +92,7 @@ pub fn encode_response(
     }
     let mut w = Writer::new(buf);
     w.put(&[address])?;
-    response.encode(&mut w)?;
+    response.write(&mut w)?;
     finish(w)
 }
 
@@ -118,5 +118,36 @@ mod tests {
                 actual: 0x4112
             })
         );
+    }
+
+    #[test]
+    fn pdus_encode_into_a_buffer_and_are_the_adu_without_address_and_crc() {
+        let mut pdu = [0u8; 8];
+        let mut adu = [0u8; 16];
+        let request = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 3,
+        };
+        let n = request.encode(&mut pdu).unwrap();
+        assert_eq!(&pdu[..n], [0x03, 0x00, 0x00, 0x00, 0x03]);
+        let m = encode_request(1, &request, &mut adu).unwrap();
+        assert_eq!(&adu[1..m - 2], &pdu[..n]);
+        assert_eq!(Request::decode(&pdu[..n]), Ok(request));
+
+        let zero = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 0,
+        };
+        assert!(zero.encode(&mut pdu).is_err(), "checked first");
+        assert_eq!(
+            request.encode(&mut pdu[..2]),
+            Err(Error::BufferTooSmall { needed: 3 })
+        );
+
+        let words = [0x00u8, 0x2A];
+        let response = Response::ReadHoldingRegisters(crate::Words::new(&words));
+        let n = response.encode(&mut pdu).unwrap();
+        assert_eq!(&pdu[..n], [0x03, 0x02, 0x00, 0x2A]);
+        assert_eq!(Response::decode(&pdu[..n]), Ok(response));
     }
 }

@@ -699,8 +699,19 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Writes the PDU; checks it first.
-    pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+    /// Writes the PDU (function code first) into `buf`; returns its
+    /// length. The request is checked first, so an invalid one writes
+    /// nothing. For a whole ADU (address and CRC), see
+    /// [`encode_request`](crate::encode_request).
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        self.validate()?;
+        let mut w = Writer::new(buf);
+        self.write(&mut w)?;
+        Ok(w.len())
+    }
+
+    /// Appends the PDU to `w` (checked first).
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         self.validate()?;
         let fc = self.function();
         w.put(&[fc])?;
@@ -962,8 +973,17 @@ impl<'a> Response<'a> {
         })
     }
 
-    /// Writes the PDU.
-    pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+    /// Writes the PDU (function code first) into `buf`; returns its
+    /// length. For a whole ADU (address and CRC), see
+    /// [`encode_response`](crate::encode_response).
+    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        let mut w = Writer::new(buf);
+        self.write(&mut w)?;
+        Ok(w.len())
+    }
+
+    /// Appends the PDU to `w`.
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         let fc = self.function();
         w.put(&[fc])?;
         let counted = |w: &mut Writer<'_>, d: &[u8]| -> Result<(), Error> {

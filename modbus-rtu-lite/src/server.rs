@@ -579,10 +579,7 @@ fn pack(regs: &[u16], out: &mut [u8]) -> usize {
 }
 
 fn encode(out: &mut [u8], r: &Response<'_>) -> Result<usize, Exception> {
-    let mut w = Writer::new(out);
-    r.encode(&mut w)
-        .map_err(|_| Exception::ServerDeviceFailure)?;
-    Ok(w.len())
+    r.encode(out).map_err(|_| Exception::ServerDeviceFailure)
 }
 
 fn fc08(out: &mut [u8], sub: u16, data: &[u8]) -> usize {
