@@ -171,9 +171,10 @@ impl Emitter {
         f
     }
 
-    /// When the next burst is due.
-    pub fn poll_timeout(&self) -> Duration {
-        self.next_burst
+    /// When the next burst is due (always `Some`: the schedule never
+    /// ends; an `Option` like every other `poll_timeout` in the workspace).
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        Some(self.next_burst)
     }
 }
 
@@ -200,9 +201,9 @@ impl KeepAlive {
         Some(RawFrame::new(0x305, &[0; 8]))
     }
 
-    /// When the next keep-alive is due.
-    pub fn poll_timeout(&self) -> Duration {
-        self.next
+    /// When the next keep-alive is due (always `Some`, as for [`Emitter`]).
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        Some(self.next)
     }
 }
 
@@ -241,7 +242,7 @@ mod tests {
             .collect();
         assert_eq!(ids, [0x351, 0x355, 0x356, 0x359, 0x35C, 0x35E]);
         assert_eq!(e.poll_transmit(s(999)), None);
-        assert_eq!(e.poll_timeout(), s(1000));
+        assert_eq!(e.poll_timeout(), Some(s(1000)));
         assert_eq!(e.poll_transmit(s(1000)).map(|f| f.id), Some(0x351));
     }
 
