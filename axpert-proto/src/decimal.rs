@@ -21,6 +21,12 @@ const NEGATIVE: u8 = 1;
 const NOT_AVAILABLE: u8 = 2;
 
 /// A decimal number with a fixed number of decimals and a field width.
+///
+/// This is the workspace's fixed-point type for values sent as decimal
+/// text: it keeps the text's width, scale and dashes so that re-encoding
+/// is byte-exact. Binary fields at a fixed unit use `bms_can::Fixed`'s
+/// shape instead, and a run-time scale `enc_ascii::Quantity`'s
+/// (docs/STYLE.md, "Fixed-point values").
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decimal {
     mantissa: i32,

@@ -10,6 +10,13 @@ fn pow10(d: u8) -> f64 {
 }
 
 /// `raw / 10^D`, kept as the integer the wire carries.
+///
+/// This is the workspace's fixed-point type for binary fields that are
+/// integer counts of a fixed wire unit (0.1 V is `Fixed<u16, 1>`): the
+/// scale is in the type, so it costs nothing and units cannot be mixed up.
+/// Decimal text (Axpert) keeps its width in `axpert_proto::Decimal`; a
+/// scale known only at run time is `enc_ascii::Quantity`'s shape
+/// (docs/STYLE.md, "Fixed-point values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Fixed<T, const D: u8>(pub T);
 

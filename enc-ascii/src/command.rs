@@ -57,6 +57,11 @@ impl From<Address> for u8 {
 }
 
 /// A frequency in units of 0.01 Hz, 0.00..=655.35 Hz.
+///
+/// An integer count of a fixed wire unit, like `bms_can::Fixed<u16, 2>`,
+/// kept as its own type because it is ENC's command argument: checked
+/// against the range and parsed exactly from text (docs/STYLE.md,
+/// "Fixed-point values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -290,6 +290,11 @@ impl<'de> serde::Deserialize<'de> for StateWord {
 }
 
 /// A 16-bit value with its resolution: `raw / 10^scale` in `unit`.
+///
+/// The scale is a field, not a type parameter, because it depends on the
+/// reading the request asked for and is known only at run time; fields with
+/// one fixed unit use `bms_can::Fixed`'s shape, decimal text
+/// `axpert_proto::Decimal` (docs/STYLE.md, "Fixed-point values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
