@@ -47,3 +47,21 @@ pub use frame::{Frame, Start};
 pub use framer::{CAPACITY, Framer, RequestFramer};
 pub use response::Response;
 pub use text::Text;
+
+/// The inverters' serial line: 2400 baud, 8 data bits, no parity, 1 stop
+/// bit, no flow control (the protocol document §1; `docs/protocols/axpert.md`
+/// §1). The USB HID link (0665:5161) has no line settings.
+pub const LINE: proto_core::Line = proto_core::Line::n81(2400);
+
+#[cfg(test)]
+mod line_tests {
+    use core::time::Duration;
+    use proto_core::{Line, Parity};
+
+    #[test]
+    fn the_default_line_is_2400_8n1() {
+        assert_eq!(super::LINE, Line::new(2400, Parity::None, 1));
+        assert_eq!(super::LINE.bits(), 10);
+        assert_eq!(super::LINE.char_time(), Duration::from_micros(4167));
+    }
+}

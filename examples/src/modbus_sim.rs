@@ -25,7 +25,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Server, Words};
+use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Server, Timing, Words};
 use proto_core::DeviceMachine;
 use transports::StdClock;
 

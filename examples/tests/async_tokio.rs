@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axpert_proto::{Inquiry, Response};
 use modbus_rtu_lite::{Config, Line, Parity, Request};
-use transports::serial::{Serial, Settings};
+use transports::serial::Serial;
 use transports::tokio::{TokioTimer, open_serial};
 use transports::{StdClock, asynch::Timer, axpert, modbus};
 
@@ -27,9 +27,8 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn async_axpert_client_against_the_simulator() {
     let sim = Spawned::start(env!("CARGO_BIN_EXE_axpert-sim"));
-    let settings = Settings::default();
     let rated = runtime().block_on(async {
-        let io = open_serial(&sim.path, &settings).unwrap();
+        let io = open_serial(&sim.path, &axpert::LINE).unwrap();
         let client = axpert::client(axpert::DEFAULT_TIMEOUT);
         let mut d = axpert::AsyncDriver::new(io, TokioTimer::new(), client);
         let Response::Mode(_) = d.ask(&Inquiry::Mode.into()).await.unwrap() else {
@@ -46,7 +45,7 @@ fn async_axpert_client_against_the_simulator() {
     });
     // The blocking driver reads the same ratings from the same simulator.
     let mut b = axpert::Driver::new(
-        Serial::open(&sim.path, settings).unwrap(),
+        Serial::open(&sim.path, &axpert::LINE).unwrap(),
         StdClock::new(),
         axpert::client(axpert::DEFAULT_TIMEOUT),
     );
@@ -61,7 +60,7 @@ fn async_axpert_client_times_out_on_silence() {
     }
     let (_socat, _quiet, host) = pair();
     runtime().block_on(async {
-        let io = open_serial(&host, &Settings::default()).unwrap();
+        let io = open_serial(&host, &axpert::LINE).unwrap();
         let timer = TokioTimer::new();
         let start = timer.now();
         let client = axpert::client(Duration::from_millis(300));
@@ -84,17 +83,13 @@ fn async_modbus_client_against_a_pymodbus_server() {
     let (_socat, server_end, host_end) = pair();
     let _server = pymodbus_server(&py, &server_end);
     std::thread::sleep(Duration::from_millis(1500));
-    let settings = Settings {
-        baud: 9600,
-        parity: serialport::Parity::Even,
-        ..Settings::default()
-    };
+    let line = Line::new(9600, Parity::Even, 1);
     runtime().block_on(async {
-        let io = open_serial(&host_end, &settings).unwrap();
+        let io = open_serial(&host_end, &line).unwrap();
         let timer = TokioTimer::new();
         let config = Config {
             timeout: Duration::from_secs(2),
-            ..Config::new(Line::new(9600, Parity::Even, 1))
+            ..Config::new(line)
         };
         let client = config.client(timer.now());
         let mut d = modbus::AsyncDriver::new(io, timer, client);
@@ -152,10 +147,7 @@ fn async_slcan_frames_both_ways_with_python_can() {
     }
     let (_socat, theirs, ours) = pair();
     let script = common::root().join("interop/bms_python_can.py");
-    let settings = Settings {
-        baud: 115_200,
-        ..Settings::default()
-    };
+    let line = transports::slcan::LINE;
 
     // python-can sends; we receive.
     let sent = [
@@ -185,7 +177,7 @@ fn async_slcan_frames_both_ways_with_python_can() {
         .write_all(payload.to_string().as_bytes())
         .unwrap();
     let got = runtime().block_on(async {
-        let io = open_serial(&ours, &settings).unwrap();
+        let io = open_serial(&ours, &line).unwrap();
         let timer = TokioTimer::new();
         let until = timer.now() + Duration::from_secs(15);
         let mut d = slcan::AsyncDriver::new(io, timer, slcan::client(slcan::DEFAULT_TIMEOUT));
@@ -210,7 +202,7 @@ fn async_slcan_frames_both_ways_with_python_can() {
         .spawn()
         .unwrap();
     runtime().block_on(async {
-        let io = open_serial(&ours, &settings).unwrap();
+        let io = open_serial(&ours, &line).unwrap();
         let mut d =
             slcan::AsyncDriver::new(io, TokioTimer::new(), slcan::client(slcan::DEFAULT_TIMEOUT));
         // python-can opens its channel and sleeps before it reads.
@@ -232,12 +224,8 @@ fn async_enc_client_against_the_simulator() {
     use transports::enc;
 
     let sim = Spawned::start(env!("CARGO_BIN_EXE_enc-sim"));
-    let settings = Settings {
-        baud: enc::DEFAULT_BAUD,
-        ..Settings::default()
-    };
     runtime().block_on(async {
-        let io = open_serial(&sim.path, &settings).unwrap();
+        let io = open_serial(&sim.path, &enc::LINE).unwrap();
         let client = enc::client(
             enc::DEFAULT_BAUD,
             enc::DEFAULT_RESPONSE_DELAY,

@@ -8,11 +8,7 @@ use axpert_proto::{BatterySystem, Command, Inquiry, Response, Setting};
 use examples::axpert_sim::{Inverter, serve};
 mod common;
 use common::Spawned;
-use transports::{
-    StdClock,
-    axpert::Driver,
-    serial::{Serial, Settings},
-};
+use transports::{StdClock, axpert::Driver, serial::Serial};
 
 /// The simulator on a thread, on a new pseudo-terminal.
 fn start_sim(system: BatterySystem) -> common::InThread {
@@ -23,12 +19,8 @@ fn start_sim(system: BatterySystem) -> common::InThread {
 }
 
 fn client(path: &str) -> Driver<Serial, StdClock> {
-    let settings = Settings {
-        baud: 2400,
-        ..Settings::default()
-    };
     Driver::new(
-        Serial::open(path, settings).unwrap(),
+        Serial::open(path, &axpert_proto::LINE).unwrap(),
         StdClock::new(),
         transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     )

@@ -12,11 +12,7 @@ use common::Spawned;
 
 use axpert_proto::{Inquiry, OutputSource, Response};
 use serde_json::Value;
-use transports::{
-    StdClock,
-    axpert::Driver,
-    serial::{Serial, Settings},
-};
+use transports::{StdClock, axpert::Driver, serial::Serial};
 
 fn mpp_solar() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/mpp-solar");
@@ -64,7 +60,7 @@ fn run(bin: &PathBuf, port: &str, command: &str) -> Value {
 
 fn ours(port: &str, inquiry: Inquiry) -> Response {
     let mut d = Driver::new(
-        Serial::open(port, Settings::default()).unwrap(),
+        Serial::open(port, &axpert_proto::LINE).unwrap(),
         StdClock::new(),
         transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     );

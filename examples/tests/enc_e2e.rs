@@ -10,11 +10,7 @@ use enc_ascii::{
     ResponseCode, StateWord, Value,
 };
 use examples::enc_sim::{Drive, serve};
-use transports::{
-    StdClock,
-    enc::Driver,
-    serial::{Serial, Settings},
-};
+use transports::{StdClock, enc::Driver, serial::Serial};
 
 /// The simulator on a thread, on a new pseudo-terminal.
 fn start_sim(radix: Radix) -> common::InThread {
@@ -25,12 +21,8 @@ fn start_sim(radix: Radix) -> common::InThread {
 }
 
 fn driver(path: &str) -> Driver<Serial, StdClock> {
-    let settings = Settings {
-        baud: 9600,
-        ..Settings::default()
-    };
     Driver::new(
-        Serial::open(path, settings).unwrap(),
+        Serial::open(path, &enc_ascii::LINE).unwrap(),
         StdClock::new(),
         transports::enc::client(9600, Duration::from_millis(5), Radix::Literal),
     )
@@ -142,14 +134,7 @@ fn refusals_and_frame_errors_are_typed_outcomes() {
 
     // A corrupted frame on the wire: the drive answers 20 (short frame).
     drop(d);
-    let mut port = Serial::open(
-        &sim.path,
-        Settings {
-            baud: 9600,
-            ..Settings::default()
-        },
-    )
-    .unwrap();
+    let mut port = Serial::open(&sim.path, &enc_ascii::LINE).unwrap();
     use embedded_io::{Read, Write};
     port.write_all(b"~010B00010195\r").unwrap();
     let mut got = Vec::new();

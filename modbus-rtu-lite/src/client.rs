@@ -81,10 +81,10 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// 19200 baud 8E1 (the spec's default), length framing with 50 ms of
-    /// silence, a 1 s time-out and a 100 ms turnaround.
+    /// [`LINE`](crate::LINE), 19200 baud 8E1 (the spec's default), length
+    /// framing with 50 ms of silence, a 1 s time-out and a 100 ms turnaround.
     fn default() -> Self {
-        Self::new(Line::new(19_200, crate::Parity::Even, 1))
+        Self::new(crate::LINE)
     }
 }
 

@@ -135,8 +135,8 @@ impl Framer {
         Framer {
             mode,
             side,
-            t15: line.t15(),
-            t35: line.t35(),
+            t15: crate::timing::t15(&line),
+            t35: crate::timing::t35(&line),
             state: if mode == Mode::Timing {
                 State::Quiet
             } else {

@@ -42,4 +42,4 @@ pub use frame::{
 pub use framer::{Framer, Mode, Side};
 pub use pdu::{DeviceId, Request, Response};
 pub use server::{Counters, Handler, Server};
-pub use timing::{Line, Parity};
+pub use timing::{LINE, Line, Parity, Timing};

@@ -1,84 +1,53 @@
-//! Character time, t1.5 and t3.5 (SL §2.5.1.1).
+//! The Modbus timers t1.5 and t3.5 (SL §2.5.1.1) on the workspace's one
+//! serial line description, [`Line`] (from `proto-core`), and the spec's
+//! default line, [`LINE`].
 
 use core::time::Duration;
 
-/// Parity of the line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Parity {
-    /// Even parity (the spec's default).
-    #[default]
-    Even,
-    /// Odd parity.
-    Odd,
-    /// No parity.
-    None,
+pub use proto_core::{Line, Parity};
+
+/// The spec's default line: 19200 baud, 8 data bits, even parity, 1 stop
+/// bit. SL ch. 3 "Data Signaling Rates" makes 19200 the required default
+/// rate and SL §2.5.1 even parity the required default format (see
+/// `docs/protocols/modbus.md` §2.1). [`Config::default`](crate::Config)
+/// uses it.
+pub const LINE: Line = Line::new(19_200, Parity::Even, 1);
+
+/// The inter-character time-out t1.5 on `line`: 1.5 characters, or 750 µs
+/// above 19200 baud, rounded up to the microsecond.
+pub const fn t15(line: &Line) -> Duration {
+    if line.baud > 19_200 {
+        return Duration::from_micros(750);
+    }
+    Duration::from_micros(div_up(line.bits() as u64 * 1_500_000, line.baud as u64))
 }
 
-/// A serial line's format: what a character costs on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Line {
-    /// Bits per second.
-    pub baud: u32,
-    /// Parity.
-    pub parity: Parity,
-    /// Stop bits (1 or 2).
-    pub stop_bits: u8,
+/// The inter-frame delay t3.5 on `line`: 3.5 characters, or 1750 µs above
+/// 19200 baud, rounded up to the microsecond.
+pub const fn t35(line: &Line) -> Duration {
+    if line.baud > 19_200 {
+        return Duration::from_micros(1750);
+    }
+    Duration::from_micros(div_up(line.bits() as u64 * 3_500_000, line.baud as u64))
 }
 
-impl Line {
-    /// 8 data bits with `parity` and `stop_bits`.
-    pub const fn new(baud: u32, parity: Parity, stop_bits: u8) -> Self {
-        Line {
-            baud,
-            parity,
-            stop_bits,
-        }
+/// The Modbus timers as methods of the workspace's one [`Line`]:
+/// `use modbus_rtu_lite::Timing;` then `line.t35()`. In a `const`, call
+/// [`t15`] and [`t35`] instead.
+pub trait Timing {
+    /// The inter-character time-out: see [`t15`].
+    fn t15(&self) -> Duration;
+    /// The inter-frame delay: see [`t35`].
+    fn t35(&self) -> Duration;
+}
+
+impl Timing for Line {
+    fn t15(&self) -> Duration {
+        t15(self)
     }
 
-    /// Bits per character: start, 8 data, parity, stops (11 for the
-    /// conformant formats, 10 for the common 8N1).
-    pub const fn bits(&self) -> u32 {
-        1 + 8
-            + if matches!(self.parity, Parity::None) {
-                0
-            } else {
-                1
-            }
-            + self.stop_bits as u32
-    }
-
-    /// One character's time, rounded up to the microsecond.
-    pub const fn char_time(&self) -> Duration {
-        Duration::from_micros(div_up(self.bits() as u64 * 1_000_000, self.baud as u64))
-    }
-
-    /// The inter-character time-out: 1.5 characters, or 750 µs above 19200 baud.
-    pub const fn t15(&self) -> Duration {
-        if self.baud > 19_200 {
-            return Duration::from_micros(750);
-        }
-        Duration::from_micros(div_up(self.bits() as u64 * 1_500_000, self.baud as u64))
-    }
-
-    /// The inter-frame delay: 3.5 characters, or 1750 µs above 19200 baud.
-    pub const fn t35(&self) -> Duration {
-        if self.baud > 19_200 {
-            return Duration::from_micros(1750);
-        }
-        Duration::from_micros(div_up(self.bits() as u64 * 3_500_000, self.baud as u64))
-    }
-
-    /// Time `n` characters take on the wire.
-    pub const fn time_of(&self, n: usize) -> Duration {
-        Duration::from_micros(div_up(
-            n as u64 * self.bits() as u64 * 1_000_000,
-            self.baud as u64,
-        ))
+    fn t35(&self) -> Duration {
+        t35(self)
     }
 }
 
@@ -112,6 +81,18 @@ mod tests {
             assert_eq!((us(n1.t15()), us(n1.t35())), (b15, b35), "8N1 {baud}");
         }
         assert_eq!(Line::new(9600, Parity::None, 2).bits(), 11);
+        let n2 = Line::new(9600, Parity::None, 2);
+        assert_eq!((us(n2.t15()), us(n2.t35())), (1719, 4011), "8N2 as 8E1");
+    }
+
+    #[test]
+    fn the_default_line_is_19200_8e1() {
+        assert_eq!(LINE, Line::new(19_200, Parity::Even, 1));
+        assert_eq!(LINE.bits(), 11);
+        assert_eq!((us(t15(&LINE)), us(t35(&LINE))), (860, 2006));
+        const T35: Duration = t35(&LINE);
+        assert_eq!(T35, LINE.t35());
+        assert_eq!(crate::Config::default().line, LINE);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use core::time::Duration;
 
-use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Parity, Server, Words, crc16};
+use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Parity, Server, Timing, Words, crc16};
 
 /// 100 holding registers (value = address), 100 coils (all off), an id,
 /// files 3 and 4 of 100 records each.

@@ -3,8 +3,8 @@
 use core::time::Duration;
 
 use modbus_rtu_lite::{
-    Config, Error, Event, Framer, Line, Mode, Parity, Request, Response, Side, encode_request,
-    encode_response,
+    Config, Error, Event, Framer, Line, Mode, Parity, Request, Response, Side, Timing,
+    encode_request, encode_response,
 };
 
 const US: Duration = Duration::from_micros(1);

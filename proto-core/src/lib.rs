@@ -16,11 +16,13 @@ mod can;
 mod client;
 mod framer;
 pub mod hex;
+mod line;
 mod machine;
 mod writer;
 
 pub use can::CanFrame;
 pub use client::{Client, Counters, Event, Protocol, Verdict};
 pub use framer::{Cut, Delimiters, LineFramer};
+pub use line::{Line, Parity};
 pub use machine::{ClientMachine, DeviceMachine};
 pub use writer::{TooSmall, Writer};

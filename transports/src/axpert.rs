@@ -4,6 +4,8 @@ use core::time::Duration;
 
 use axpert_proto::{Client, Link};
 
+pub use axpert_proto::LINE;
+
 /// Default reply timeout: a 120-byte reply takes about 0.5 s at 2400 baud,
 /// and units take a while to start answering.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);

@@ -4,8 +4,10 @@ use core::time::Duration;
 
 use enc_ascii::{Client, Link, Radix, timeout_for};
 
-/// The drives' default line speed, 9600 8N1.
-pub const DEFAULT_BAUD: u32 = 9600;
+pub use enc_ascii::LINE;
+
+/// The drives' default line speed: [`LINE`], 9600 8N1.
+pub const DEFAULT_BAUD: u32 = LINE.baud;
 
 /// The drives' default response delay (F2.17).
 pub const DEFAULT_RESPONSE_DELAY: Duration = Duration::from_millis(5);

@@ -4,6 +4,8 @@
 
 use modbus_rtu_lite::Client;
 
+pub use modbus_rtu_lite::LINE;
+
 /// A blocking Modbus RTU driver. Requests are `(unit address, request)`.
 pub type Driver<T, C> = crate::blocking::Driver<T, C, Client>;
 

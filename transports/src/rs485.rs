@@ -56,7 +56,7 @@
 //! use modbus_rtu_lite::{Config, Line, Parity, Request};
 //! use transports::modbus::Driver;
 //! use transports::rs485::{Direction, HalfDuplex, Rs485, StdDelay};
-//! use transports::serial::{Serial, Settings};
+//! use transports::serial::Serial;
 //! use transports::{Clock, StdClock};
 //!
 //! /// DE and /RE on a GPIO.
@@ -66,9 +66,9 @@
 //!     fn receive(&mut self) { /* pin low */ }
 //! }
 //!
+//! // One line description: the port, the wire time and the Modbus timers.
 //! let line = Line::new(9600, Parity::Even, 1);
-//! let settings = Settings { baud: 9600, parity: serialport::Parity::Even, ..Default::default() };
-//! let port = Serial::open("/dev/ttyUSB0", settings)?;
+//! let port = Serial::open("/dev/ttyUSB0", &line)?;
 //! let clock = StdClock::new();
 //! // Wait 200 µs past the last bit for USB latency, and drop the echo.
 //! let rs485 = HalfDuplex::new(line)
@@ -98,7 +98,7 @@ use core::time::Duration;
 use crate::Clock;
 use crate::asynch::Timer;
 
-pub use modbus_rtu_lite::{Line, Parity};
+pub use proto_core::{Line, Parity};
 
 /// The echo buffer's default capacity: one Modbus RTU ADU.
 pub const CAPACITY: usize = 256;

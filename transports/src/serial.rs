@@ -6,36 +6,48 @@
 //! unplugged USB adapter, a pseudo-terminal whose other side closed) reads
 //! as an error of kind [`std::io::ErrorKind::BrokenPipe`], so a driver
 //! reports it instead of waiting for a reply that cannot come.
+//!
+//! A port opens with the workspace's one line description, [`Line`]
+//! (re-exported from `proto-core`); each protocol crate names its default
+//! (`axpert_proto::LINE`, `enc_ascii::LINE`, `modbus_rtu_lite::LINE`,
+//! `slcan::LINE`, also as `transports::{axpert, enc, modbus, slcan}::LINE`):
+//!
+//! ```no_run
+//! use transports::serial::{Line, Parity, Serial};
+//!
+//! let inverter = Serial::open("/dev/ttyUSB0", &axpert_proto::LINE)?;
+//! let meter = Serial::open("/dev/ttyUSB1", &Line::new(9600, Parity::Even, 1))?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use std::io::{self, Read as _, Write as _};
 use std::time::Duration;
 
-use serialport::{DataBits, Parity, SerialPort, StopBits, TTYPort};
+use serialport::{SerialPort, TTYPort};
+
+pub use proto_core::{Line, Parity};
 
 /// How long one read waits for a byte before it reports a time-out.
 pub const READ_SLICE: Duration = Duration::from_millis(20);
 
-/// Line settings. The default is the Axpert's 2400 8N1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// Bits per second.
-    pub baud: u32,
-    /// Data bits.
-    pub data_bits: DataBits,
-    /// Parity.
-    pub parity: Parity,
-    /// Stop bits.
-    pub stop_bits: StopBits,
+/// `line`'s parity in the `serialport` crate's terms.
+pub(crate) const fn parity(line: &Line) -> serialport::Parity {
+    match line.parity {
+        Parity::Even => serialport::Parity::Even,
+        Parity::Odd => serialport::Parity::Odd,
+        Parity::None => serialport::Parity::None,
+    }
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            baud: 2400,
-            data_bits: DataBits::Eight,
-            parity: Parity::None,
-            stop_bits: StopBits::One,
-        }
+/// `line`'s stop bits in the `serialport` crate's terms; a UART has 1 or 2.
+pub(crate) fn stop_bits(line: &Line) -> io::Result<serialport::StopBits> {
+    match line.stop_bits {
+        1 => Ok(serialport::StopBits::One),
+        2 => Ok(serialport::StopBits::Two),
+        n => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{n} stop bits: a serial port has 1 or 2"),
+        )),
     }
 }
 
@@ -53,12 +65,13 @@ impl core::fmt::Debug for Serial {
 }
 
 impl Serial {
-    /// Opens `path` with `settings`, no flow control.
-    pub fn open(path: &str, settings: Settings) -> io::Result<Self> {
-        let port = serialport::new(path, settings.baud)
-            .data_bits(settings.data_bits)
-            .parity(settings.parity)
-            .stop_bits(settings.stop_bits)
+    /// Opens `path` with `line` (8 data bits), no flow control. A line
+    /// with neither 1 nor 2 stop bits is an [`io::ErrorKind::InvalidInput`].
+    pub fn open(path: &str, line: &Line) -> io::Result<Self> {
+        let port = serialport::new(path, line.baud)
+            .data_bits(serialport::DataBits::Eight)
+            .parity(parity(line))
+            .stop_bits(stop_bits(line)?)
             .flow_control(serialport::FlowControl::None)
             .timeout(READ_SLICE)
             .open()?;
@@ -175,11 +188,53 @@ impl Pty {
 mod tests {
     use super::*;
     use embedded_io::{Read, Write};
+    use serialport::{DataBits, StopBits};
+
+    #[test]
+    fn our_parity_and_stop_bits_map_to_the_port_settings() {
+        let at = |p, s| Line::new(9600, p, s);
+        assert_eq!(parity(&at(Parity::Even, 1)), serialport::Parity::Even);
+        assert_eq!(parity(&at(Parity::Odd, 1)), serialport::Parity::Odd);
+        assert_eq!(parity(&at(Parity::None, 1)), serialport::Parity::None);
+        assert_eq!(stop_bits(&at(Parity::None, 1)).unwrap(), StopBits::One);
+        assert_eq!(stop_bits(&at(Parity::None, 2)).unwrap(), StopBits::Two);
+        for n in [0, 3, u8::MAX] {
+            let e = stop_bits(&at(Parity::None, n)).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{n}: {e}");
+        }
+    }
+
+    #[test]
+    fn open_sets_the_lines_format() {
+        // A Linux pseudo-terminal keeps the speed, the character size and
+        // the stop bits it is given, but clears PARENB (it has no parity):
+        // parity is checked through the mapping above, which `open` uses.
+        let pty = Pty::new().unwrap();
+        for line in [
+            modbus_rtu_lite::LINE,
+            Line::new(9600, Parity::Odd, 1),
+            Line::new(9600, Parity::None, 2),
+            axpert_proto::LINE,
+            slcan::LINE,
+        ] {
+            let mut client = Serial::open(pty.path(), &line).unwrap();
+            let port = client.port_mut();
+            assert_eq!(port.baud_rate().unwrap(), line.baud, "{line}");
+            assert_eq!(port.data_bits().unwrap(), DataBits::Eight, "{line}");
+            assert_eq!(
+                port.stop_bits().unwrap(),
+                stop_bits(&line).unwrap(),
+                "{line}"
+            );
+        }
+        let e = Serial::open(pty.path(), &Line::new(9600, Parity::Even, 3)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+    }
 
     #[test]
     fn pty_carries_bytes_both_ways_and_times_out() {
         let mut pty = Pty::new().unwrap();
-        let mut client = Serial::open(pty.path(), Settings::default()).unwrap();
+        let mut client = Serial::open(pty.path(), &axpert_proto::LINE).unwrap();
         client.write_all(b"QPIGS\xb7\xa9\r").unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 32];
@@ -209,7 +264,7 @@ mod tests {
     fn a_pty_whose_other_side_closed_is_an_error_not_silence() {
         // The client's side: the simulator (master) went away.
         let pty = Pty::new().unwrap();
-        let mut client = Serial::open(pty.path(), Settings::default()).unwrap();
+        let mut client = Serial::open(pty.path(), &axpert_proto::LINE).unwrap();
         drop(pty);
         let mut buf = [0u8; 8];
         for _ in 0..3 {
@@ -260,8 +315,8 @@ mod tests {
         fn flow_control(&self) -> serialport::Result<serialport::FlowControl> {
             Ok(serialport::FlowControl::None)
         }
-        fn parity(&self) -> serialport::Result<Parity> {
-            Ok(Parity::None)
+        fn parity(&self) -> serialport::Result<serialport::Parity> {
+            Ok(serialport::Parity::None)
         }
         fn stop_bits(&self) -> serialport::Result<StopBits> {
             Ok(StopBits::One)
@@ -278,7 +333,7 @@ mod tests {
         fn set_flow_control(&mut self, _: serialport::FlowControl) -> serialport::Result<()> {
             Ok(())
         }
-        fn set_parity(&mut self, _: Parity) -> serialport::Result<()> {
+        fn set_parity(&mut self, _: serialport::Parity) -> serialport::Result<()> {
             Ok(())
         }
         fn set_stop_bits(&mut self, _: StopBits) -> serialport::Result<()> {

@@ -6,9 +6,9 @@
 //! ```no_run
 //! # fn f() -> Result<(), Box<dyn std::error::Error>> {
 //! use core::time::Duration;
-//! use transports::{StdClock, serial::{Serial, Settings}, slcan};
+//! use transports::{StdClock, serial::Serial, slcan};
 //!
-//! let port = Serial::open("/dev/ttyACM0", Settings::default())?;
+//! let port = Serial::open("/dev/ttyACM0", &slcan::LINE)?;
 //! let mut can = slcan::Driver::new(port, StdClock::new(), slcan::client(slcan::DEFAULT_TIMEOUT));
 //! can.transact(&slcan::Command::Open { bitrate: 500_000 })?;
 //! can.transact(&slcan::Command::Send(slcan::CanFrame::new(0x305, &[0; 8])))?;
@@ -22,7 +22,7 @@
 use core::time::Duration;
 
 pub use ::slcan::{
-    CanFrame, Client, Command, Decoder, Error, Line, Link, Reply, bitrate_code, decode_line,
+    CanFrame, Client, Command, Decoder, Error, LINE, Line, Link, Reply, bitrate_code, decode_line,
     encode_frame,
 };
 

@@ -4,10 +4,10 @@
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
-//! use transports::{axpert, serial::Settings, tokio::{TokioTimer, open_serial}};
+//! use transports::{axpert, tokio::{TokioTimer, open_serial}};
 //! use axpert_proto::Inquiry;
 //!
-//! let io = open_serial("/dev/ttyUSB0", &Settings::default())?;
+//! let io = open_serial("/dev/ttyUSB0", &axpert::LINE)?;
 //! let mut inverter = axpert::AsyncDriver::new(io, TokioTimer::new(), axpert::client(axpert::DEFAULT_TIMEOUT));
 //! let status = inverter.ask(&Inquiry::GeneralStatus.into()).await?;
 //! # Ok(()) }
@@ -20,7 +20,8 @@ use ::tokio::time::Instant;
 pub use embedded_io_adapters::tokio_1::FromTokio;
 use tokio_serial::{SerialPortBuilderExt, SerialStream};
 
-use crate::{asynch::Timer, serial::Settings};
+use crate::asynch::Timer;
+use crate::serial::{Line, parity, stop_bits};
 
 /// Tokio's clock, counting from the timer's creation.
 #[derive(Debug, Clone, Copy)]
@@ -53,13 +54,14 @@ impl Timer for TokioTimer {
     }
 }
 
-/// Opens the serial port (or pseudo-terminal) at `path` with `settings`,
-/// no flow control, for the async drivers.
-pub fn open_serial(path: &str, settings: &Settings) -> io::Result<FromTokio<SerialStream>> {
-    let port = tokio_serial::new(path, settings.baud)
-        .data_bits(settings.data_bits)
-        .parity(settings.parity)
-        .stop_bits(settings.stop_bits)
+/// Opens the serial port (or pseudo-terminal) at `path` with `line` (8
+/// data bits), no flow control, for the async drivers. A line with neither
+/// 1 nor 2 stop bits is an [`io::ErrorKind::InvalidInput`].
+pub fn open_serial(path: &str, line: &Line) -> io::Result<FromTokio<SerialStream>> {
+    let port = tokio_serial::new(path, line.baud)
+        .data_bits(tokio_serial::DataBits::Eight)
+        .parity(parity(line))
+        .stop_bits(stop_bits(line)?)
         .flow_control(tokio_serial::FlowControl::None)
         .open_native_async()?;
     Ok(FromTokio::new(port))

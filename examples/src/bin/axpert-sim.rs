@@ -8,7 +8,7 @@ use std::io::Write as _;
 use axpert_proto::BatterySystem;
 use clap::Parser;
 use examples::axpert_sim::{Inverter, serve};
-use transports::serial::{Pty, Serial, Settings};
+use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
 #[command(version, about = "Simulated Axpert / Voltronic inverter")]
@@ -17,7 +17,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 2400, value_parser = examples::cli::baud)]
+    #[arg(long, default_value_t = axpert_proto::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// Nominal battery voltage of the simulated unit: 12, 24, 48 or 64 (a 48 V MKS 64 VDC model).
     #[arg(long, default_value_t = 48)]
@@ -48,11 +48,11 @@ fn main() {
     };
     let result = match args.port {
         Some(path) => {
-            let settings = Settings {
+            let line = Line {
                 baud: args.baud,
-                ..Settings::default()
+                ..axpert_proto::LINE
             };
-            let mut port = Serial::open(&path, settings).unwrap_or_else(|e| {
+            let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
                 eprintln!("axpert-sim: {path}: {e}");
                 std::process::exit(1);
             });

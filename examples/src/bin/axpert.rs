@@ -16,7 +16,7 @@ use transports::{
     StdClock,
     axpert::{self, Driver},
     hidraw::{self, Hid},
-    serial::{Serial, Settings},
+    serial::{Line, Serial},
 };
 
 #[derive(Parser)]
@@ -29,7 +29,7 @@ struct Args {
     #[arg(long)]
     hidraw: Option<String>,
     /// Baud rate of the serial port.
-    #[arg(long, default_value_t = 2400, value_parser = examples::cli::baud)]
+    #[arg(long, default_value_t = axpert_proto::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// Seconds to wait for each reply.
     #[arg(long, default_value_t = 3.0, value_parser = examples::cli::seconds)]
@@ -148,9 +148,9 @@ fn main() {
     let link = match (&a.port, &a.hidraw) {
         (Some(p), _) => Serial::open(
             p,
-            Settings {
+            &Line {
                 baud: a.baud,
-                ..Settings::default()
+                ..axpert_proto::LINE
             },
         )
         .map(Link::Serial)

@@ -14,7 +14,7 @@ use clap::Parser;
 use serde_json::{Value, json};
 use transports::{
     StdClock,
-    serial::{Serial, Settings},
+    serial::{Line, Serial},
     slcan::{self, CanFrame as Frame, Command},
 };
 
@@ -28,7 +28,7 @@ struct Args {
     #[arg(long)]
     can: Option<String>,
     /// Serial speed of the SLCAN adapter link.
-    #[arg(long, default_value_t = 115_200, value_parser = examples::cli::baud)]
+    #[arg(long, default_value_t = slcan::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// CAN bit rate of the SLCAN adapter (500000 for Pylon; some
     /// Victron-style BMSes use 250000): 10000, 20000, 50000, 100000,
@@ -216,12 +216,11 @@ fn main() {
     let a = Args::parse();
     let mut bus = match (&a.slcan, &a.can) {
         (Some(path), _) => {
-            let settings = Settings {
+            let line = Line {
                 baud: a.baud,
-                ..Settings::default()
+                ..slcan::LINE
             };
-            let port =
-                Serial::open(path, settings).unwrap_or_else(|e| fail(format!("{path}: {e}")));
+            let port = Serial::open(path, &line).unwrap_or_else(|e| fail(format!("{path}: {e}")));
             let mut s =
                 slcan::Driver::new(port, StdClock::new(), slcan::client(slcan::DEFAULT_TIMEOUT));
             // Every Lawicel command is answered (CR, or BEL when refused);

@@ -9,7 +9,7 @@ use std::io::Write as _;
 use bms_can::Profile;
 use clap::Parser;
 use examples::bms_sim::{Pack, alarm_by_name};
-use transports::serial::{Pty, Serial, Settings};
+use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
 #[command(version, about = "Simulated battery BMS on SLCAN")]
@@ -18,7 +18,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Serial speed of the adapter link.
-    #[arg(long, default_value_t = 115_200, value_parser = examples::cli::baud)]
+    #[arg(long, default_value_t = transports::slcan::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// Send the Pylon V1.3 / SMA set (0x35A, 0x35F) instead of V1.2 (0x359, 0x35C).
     #[arg(long)]
@@ -59,12 +59,12 @@ fn main() {
     }
     let result = match args.port {
         Some(path) => {
-            let settings = Settings {
+            let line = Line {
                 baud: args.baud,
-                ..Settings::default()
+                ..transports::slcan::LINE
             };
             let mut port =
-                Serial::open(&path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
+                Serial::open(&path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
             println!("serving on {path}");
             examples::bms_sim::serve(&mut pack, &mut port, || false)
         }

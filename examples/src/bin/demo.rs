@@ -13,11 +13,12 @@ use examples::{axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive, modbus_sim::
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::{
     StdClock, enc,
-    serial::{Pty, Serial, Settings},
+    serial::{Pty, Serial},
 };
 
-/// The Modbus drive's line: 9600 8E1 (even parity, the Modbus RTU default).
-const MODBUS_BAUD: u32 = 9600;
+/// The Modbus drive's line: 9600 8E1 (even parity, the Modbus RTU default;
+/// the drive's speed rather than the spec's 19200).
+const MODBUS_LINE: Line = Line::new(9600, Parity::Even, 1);
 
 #[derive(Parser)]
 #[command(version, about = "Poll simulated devices over pseudo-terminals")]
@@ -68,24 +69,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     // The ENC EDS-series drive on Modbus RTU, unit 1.
     let (modbus_path, modbus_sim) = on_pty(&stop, |io, stopped| {
-        let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
         let mode = Mode::Length {
             silence: Duration::from_millis(50),
         };
-        let mut bus = Bus::new(&[1], line, mode);
+        let mut bus = Bus::new(&[1], MODBUS_LINE, mode);
         let _ = examples::modbus_sim::serve(&mut bus, io, stopped);
     })?;
     println!("simulated Axpert inverter on {inverter_path}");
     println!("simulated ENC drive (address 1) on {drive_path}");
     println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
-    println!("simulated ENC EDS drive on Modbus RTU (unit 1, 9600 8E1) on {modbus_path}");
+    println!("simulated ENC EDS drive on Modbus RTU (unit 1, {MODBUS_LINE}) on {modbus_path}");
 
-    let settings = Settings {
+    let inverter_line = Line {
         baud: args.baud,
-        ..Settings::default()
+        ..transports::axpert::LINE
     };
     let mut axpert = transports::axpert::Driver::new(
-        Serial::open(&inverter_path, settings)?,
+        Serial::open(&inverter_path, &inverter_line)?,
         StdClock::new(),
         transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     );
@@ -112,15 +112,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(c) => println!("inverter: {c} unexpectedly accepted"),
     }
 
-    let enc_settings = Settings {
-        baud: enc::DEFAULT_BAUD,
-        ..Settings::default()
-    };
     let mut drive = enc::Driver::new(
-        Serial::open(&drive_path, enc_settings)?,
+        Serial::open(&drive_path, &enc::LINE)?,
         StdClock::new(),
         enc::client(
-            enc::DEFAULT_BAUD,
+            enc::LINE.baud,
             enc::DEFAULT_RESPONSE_DELAY,
             enc_ascii::Radix::Literal,
         ),
@@ -139,20 +135,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // The Modbus drive: set point 0x2001 (0.01 Hz), command 0x2000 (5 run).
-    let line = Line::new(MODBUS_BAUD, Parity::Even, 1);
     let mut vm = transports::modbus::Driver::new(
-        Serial::open(
-            &modbus_path,
-            Settings {
-                baud: MODBUS_BAUD,
-                parity: serialport::Parity::Even,
-                ..Settings::default()
-            },
-        )?,
+        Serial::open(&modbus_path, &MODBUS_LINE)?,
         StdClock::new(),
         modbus_rtu_lite::Config {
             timeout: Duration::from_millis(500),
-            ..modbus_rtu_lite::Config::new(line)
+            ..modbus_rtu_lite::Config::new(MODBUS_LINE)
         }
         .client(Duration::ZERO),
     );
@@ -169,13 +157,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The battery, over SLCAN: we act as the inverter and send the keep-alive.
     let mut can = transports::slcan::Driver::new(
-        Serial::open(
-            &battery_path,
-            Settings {
-                baud: 115_200,
-                ..Settings::default()
-            },
-        )?,
+        Serial::open(&battery_path, &transports::slcan::LINE)?,
         StdClock::new(),
         transports::slcan::client(transports::slcan::DEFAULT_TIMEOUT),
     );

@@ -21,7 +21,7 @@ use serde_json::{Map, Value as Json, json};
 use transports::{
     StdClock,
     enc::Driver,
-    serial::{Serial, Settings},
+    serial::{Line, Serial},
 };
 
 // The options are global: they may come before or after the action.
@@ -33,7 +33,7 @@ struct Args {
     #[arg(long, global = true)]
     port: Option<String>,
     /// Baud rate (F2.14).
-    #[arg(long, global = true, default_value_t = 9600, value_parser = examples::cli::baud)]
+    #[arg(long, global = true, default_value_t = enc_ascii::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// Drive address, 0..=126; 127 broadcasts (no reply).
     #[arg(
@@ -277,11 +277,11 @@ fn main() {
     let address = Address::new(a.address).unwrap_or_else(|e| fail(2, e));
     // Every argument is checked before the port is opened.
     let commands = commands(&a.action);
-    let settings = Settings {
+    let line = Line {
         baud: a.baud,
-        ..Settings::default()
+        ..enc_ascii::LINE
     };
-    let port = Serial::open(path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
+    let port = Serial::open(path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
     let radix = if a.hex_codes {
         Radix::Hex
     } else {

@@ -8,7 +8,7 @@ use std::io::Write as _;
 use clap::Parser;
 use enc_ascii::{Address, Fault, Radix};
 use examples::enc_sim::{Drive, serve};
-use transports::serial::{Pty, Serial, Settings};
+use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
 #[command(
@@ -20,7 +20,7 @@ struct Args {
     #[arg(long)]
     port: Option<String>,
     /// Baud rate.
-    #[arg(long, default_value_t = 9600, value_parser = examples::cli::baud)]
+    #[arg(long, default_value_t = enc_ascii::LINE.baud, value_parser = examples::cli::baud)]
     baud: u32,
     /// The drive's address (F2.15).
     #[arg(long, default_value_t = 1)]
@@ -68,12 +68,12 @@ fn main() {
     };
     let result = match args.port {
         Some(path) => {
-            let settings = Settings {
+            let line = Line {
                 baud: args.baud,
-                ..Settings::default()
+                ..enc_ascii::LINE
             };
             let mut port =
-                Serial::open(&path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
+                Serial::open(&path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
             println!("serving on {path}");
             serve(&mut drive, &mut port, || false, log)
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Parser;
 use examples::modbus_sim::{Bus, serve};
 use modbus_rtu_lite::{Line, Mode, Parity};
-use transports::serial::{Pty, Serial, Settings};
+use transports::serial::{Pty, Serial};
 use transports::tcp::Tcp;
 
 #[derive(Parser)]
@@ -74,12 +74,7 @@ fn main() {
     }
     let result = match a.port {
         Some(path) => {
-            let settings = Settings {
-                baud: a.baud,
-                parity: serialport::Parity::Even,
-                ..Settings::default()
-            };
-            let mut port = Serial::open(&path, settings).unwrap_or_else(|e| {
+            let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
                 eprintln!("modbus-sim: {path}: {e}");
                 std::process::exit(1)
             });

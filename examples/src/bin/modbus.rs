@@ -14,13 +14,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use examples::modbus_json;
-use modbus_rtu_lite::{Bits, Config, Line, Mode, Request, Response, Words};
-use transports::{
-    Clock, StdClock,
-    modbus::Driver,
-    serial::{Serial, Settings},
-    tcp::Tcp,
-};
+use modbus_rtu_lite::{Bits, Config, Line, Mode, Parity, Request, Response, Timing, Words};
+use transports::{Clock, StdClock, modbus::Driver, serial::Serial, tcp::Tcp};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ParityArg {
@@ -150,23 +145,13 @@ fn main() {
             format!("scan --from {from} --to {to}: --from is above --to"),
         );
     }
-    let (parity, sp) = match a.parity {
-        ParityArg::None => (modbus_rtu_lite::Parity::None, serialport::Parity::None),
-        ParityArg::Even => (modbus_rtu_lite::Parity::Even, serialport::Parity::Even),
-        ParityArg::Odd => (modbus_rtu_lite::Parity::Odd, serialport::Parity::Odd),
+    // One line for the port and the timers.
+    let parity = match a.parity {
+        ParityArg::None => Parity::None,
+        ParityArg::Even => Parity::Even,
+        ParityArg::Odd => Parity::Odd,
     };
     let line = Line::new(a.baud, parity, a.stop_bits);
-    let stop_bits = if a.stop_bits == 2 {
-        serialport::StopBits::Two
-    } else {
-        serialport::StopBits::One
-    };
-    let settings = Settings {
-        baud: a.baud,
-        parity: sp,
-        stop_bits,
-        ..Settings::default()
-    };
     let mode = if a.timing {
         Mode::Timing
     } else {
@@ -196,8 +181,7 @@ fn main() {
             run(&a, Driver::new(io, clock, client));
         }
         (Some(path), None) => {
-            let io =
-                Serial::open(path, settings).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
+            let io = Serial::open(path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
             run(&a, Driver::new(io, clock, client));
         }
         (None, None) => fail(2, "--port or --tcp is required"),
