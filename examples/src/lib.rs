@@ -8,3 +8,9 @@ pub mod enc_sim;
 pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;
+
+/// The root README's programs, compiled as doctests (`no_run`: they need a
+/// device on a serial port).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

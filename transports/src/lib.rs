@@ -1,33 +1,4 @@
-//! The only crate of the workspace that does I/O.
-//!
-//! - [`asynch`]: the one driver loop, over `embedded-io-async`, for any
-//!   protocol's client machine ([`proto_core::ClientMachine`]), waiting on
-//!   the runtime's timer.
-//! - [`blocking`]: the same loop over any [`embedded_io::Read`] +
-//!   [`embedded_io::Write`], run to completion.
-//! - [`axpert`], [`enc`], [`modbus`]: each protocol's driver types and
-//!   defaults (type names only: the loop is the one above).
-//! - [`serve`]: the device side's one loop, for any protocol's
-//!   [`proto_core::DeviceMachine`] (simulators, emulators, bridges).
-//! - [`serial`] (std): serial ports and pseudo-terminals, as `embedded-io`.
-//! - [`rs485`]: half-duplex RS485 under any driver: the transceiver's
-//!   direction (DE) held until the last bit is out, and the echo of
-//!   adapters that hear themselves dropped.
-//! - [`hidraw`] (std): the USB HID link of Axpert units (0665:5161).
-//! - [`slcan`]: the Lawicel ASCII protocol of USB-CAN adapters, as a
-//!   sans-IO codec and (std) a driver over a serial port.
-//! - `tokio` (feature `tokio`): serial ports and TCP streams for the async
-//!   drivers under tokio, and a timer on tokio's clock.
-//! - [`tcp`] (std): TCP streams, for serial device servers (RTU over TCP).
-//! - `socketcan` (Linux, feature `socketcan`): Linux CAN interfaces.
-//!
-//! A driver needs the time: it asks a [`Clock`]. On std, [`StdClock`].
-//!
-//! Reads must not block forever: a transport returns from `read` within a
-//! bounded time and reports [`embedded_io::ErrorKind::TimedOut`] when
-//! nothing arrived, so the driver can check its deadline. The std
-//! transports here do that.
-
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
