@@ -3,17 +3,17 @@
 //! The battery charges and discharges on a slow cycle; its SOC follows the
 //! current, its voltage the SOC, its temperature the current. An alarm can
 //! be injected. It emits its frames once a second through `bms-can`'s
-//! emitter, written as SLCAN lines; the adapter answers the host's commands
-//! (`C`, `Sn`, `O`, `V`, `N`) and acknowledges frames the host sends
-//! (`z`), and the battery notes the inverter's keep-alive (0x305).
+//! emitter; the adapter is the `slcan` crate's [`Adapter`] on the serve
+//! loop (it answers the host's commands and passes frames both ways while
+//! the channel is open), and the battery notes the inverter's keep-alive
+//! (0x305).
 
-use std::convert::Infallible;
 use std::time::Duration;
 
-use bms_can::{Ascii, Emitter, Message, Profile, Protection, RawFrame, Report, Requests};
-use embedded_can::{Frame as _, Id, StandardId};
-use proto_core::DeviceMachine;
-use transports::slcan::{CanFrame as Frame, Decoder, Line, encode_frame};
+use bms_can::{Ascii, Emitter, Message, Profile, Protection, Report, Requests};
+use slcan::{Adapter, Host};
+use transports::serve::Call;
+use transports::slcan::CanFrame as Frame;
 
 /// The simulated battery and its adapter.
 #[derive(Debug, Clone)]
@@ -25,12 +25,9 @@ pub struct Pack {
     protection: Protection,
     inject: Option<(Duration, Protection)>,
     emitter: Emitter,
-    decoder: Decoder,
-    open: bool,
     keepalives: u64,
-    /// What the adapter has to send, and how much of it went out last.
-    tx: Vec<u8>,
-    sent: usize,
+    /// Whether the host has the adapter's channel open.
+    open: bool,
 }
 
 /// Nominal capacity of the simulated pack, Ah.
@@ -47,11 +44,8 @@ impl Pack {
             protection: Protection::empty(),
             inject: None,
             emitter: Emitter::new(profile, blank(), Duration::ZERO),
-            decoder: Decoder::new(),
-            open: false,
             keepalives: 0,
-            tx: Vec::new(),
-            sent: 0,
+            open: false,
         };
         p.emitter.update(p.report());
         p
@@ -115,82 +109,46 @@ impl Pack {
         self.emitter.update(self.report());
     }
 
-    /// Takes the host's bytes and appends the adapter's answers and the
-    /// battery's due frames to `out`.
-    pub fn exchange(&mut self, mut input: &[u8], out: &mut Vec<u8>) {
-        while !input.is_empty() {
-            let (n, line) = self.decoder.feed(input);
-            input = &input[n..];
-            match line {
-                Some(Ok(Line::Other(cmd))) => match cmd.first() {
-                    Some(b'O') => {
-                        self.open = true;
-                        out.push(b'\r');
-                    }
-                    Some(b'C') => {
-                        self.open = false;
-                        out.push(b'\r');
-                    }
-                    Some(b'V') => out.extend_from_slice(b"V1013\r"),
-                    Some(b'N') => out.extend_from_slice(b"NSIM1\r"),
-                    Some(b'S' | b's' | b'Z' | b'F' | b'X' | b'W' | b'M' | b'm') => out.push(b'\r'),
-                    _ => out.push(0x07),
-                },
-                Some(Ok(Line::Frame(f))) => {
-                    if f.id() == Id::Standard(StandardId::new(0x305).unwrap_or(StandardId::ZERO)) {
-                        self.keepalives += 1;
-                    }
-                    out.extend_from_slice(if f.is_extended() { b"Z\r" } else { b"z\r" });
+    /// The serve loop's application: time passes (and, while the host has
+    /// the channel open, the frames due go out, one per call), or the host
+    /// did something (opened or closed the channel, sent a frame: the
+    /// keep-alive is noted).
+    pub fn on(&mut self, now: Duration, call: Call<Host>) -> Option<Frame> {
+        match call {
+            Call::Tick => {
+                self.advance(now.saturating_sub(self.clock));
+                self.open.then(|| self.emitter.poll_transmit(self.clock))?
+            }
+            Call::Request(Host::Open) => {
+                self.open = true;
+                None
+            }
+            Call::Request(Host::Close) => {
+                self.open = false;
+                None
+            }
+            Call::Request(Host::Frame(f)) => {
+                if f.id == 0x305 && !f.extended {
+                    self.keepalives += 1;
                 }
-                Some(Ok(Line::Sent | Line::Refused | Line::Ack)) | None => {}
-                Some(Err(_)) => out.push(0x07),
+                None
             }
         }
-        if !self.open {
-            return;
-        }
-        while let Some(frame) = self.emitter.poll_transmit(self.clock) {
-            push_frame(&frame, out);
-        }
     }
 }
 
-/// The pack and its adapter on the serve loop: the host's SLCAN lines in,
-/// the adapter's answers and the battery's due frames out. The pack asks
-/// the serve loop's application nothing.
-impl DeviceMachine for Pack {
-    type Request = Infallible;
-    type Response = ();
-
-    fn feed(&mut self, now: Duration, input: &[u8]) -> (usize, Option<Infallible>) {
-        self.advance(now.saturating_sub(self.clock));
-        let mut out = std::mem::take(&mut self.tx);
-        self.exchange(input, &mut out);
-        self.tx = out;
-        (input.len(), None)
-    }
-
-    fn respond(&mut self, _: &()) {}
-
-    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
-        self.tx.drain(..self.sent);
-        self.sent = self.tx.len();
-        (self.sent > 0).then_some(&self.tx[..])
-    }
-
-    fn handle_timeout(&mut self, now: Duration) -> Option<Infallible> {
-        self.feed(now, &[]);
-        None
-    }
-}
-
-/// Serves `pack` on `io` until `stop` returns true or the link fails.
+/// Serves `pack` behind a simulated SLCAN adapter on `io` until `stop`
+/// returns true or the link fails.
 pub fn serve<T: embedded_io::Read + embedded_io::Write>(
     pack: &mut Pack,
     io: &mut T,
     stop: impl FnMut() -> bool,
 ) -> Result<(), T::Error> {
-    transports::serve::serve(io, &transports::StdClock::new(), pack, stop, |_, _| None)
+    let mut adapter: Adapter = Adapter::new(*b"1013", *b"SIM1");
+    let clock = transports::StdClock::new();
+    transports::serve::serve(io, &clock, &mut adapter, stop, |now, call| {
+        pack.on(now, call)
+    })
 }
 
 fn blank() -> Report {
@@ -212,14 +170,6 @@ fn blank() -> Report {
     }
 }
 
-/// Appends `frame` as an SLCAN line.
-pub fn push_frame(frame: &RawFrame, out: &mut Vec<u8>) {
-    let mut line = [0u8; 32];
-    if let Ok(n) = encode_frame(frame, &mut line) {
-        out.extend_from_slice(&line[..n]);
-    }
-}
-
 /// The protection flag of a name, for `--alarm NAME@SECONDS`.
 pub fn alarm_by_name(name: &str) -> Option<Protection> {
     Protection::all()
@@ -236,14 +186,33 @@ pub fn message(f: &Frame) -> Result<Message, bms_can::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proto_core::DeviceMachine;
+
+    /// The pack behind its adapter, driven as the serve loop would: the
+    /// host's bytes at `now`, then the frames due; what goes to the host.
+    fn exchange(p: &mut Pack, a: &mut Adapter, now: Duration, mut input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(f) = p.on(now, Call::Tick) {
+            a.respond(&f);
+        }
+        while !input.is_empty() {
+            let (n, r) = a.feed(now, input);
+            if let Some(f) = r {
+                p.on(now, Call::Request(f));
+            }
+            input = &input[n..];
+        }
+        out.extend_from_slice(a.poll_transmit(now).unwrap_or_default());
+        out
+    }
 
     fn frames(out: &[u8]) -> Vec<Message> {
-        let mut d = Decoder::new();
+        let mut d = slcan::Decoder::new();
         let mut got = Vec::new();
         let mut rest = out;
         while !rest.is_empty() {
             let (n, l) = d.feed(rest);
-            if let Some(Ok(Line::Frame(f))) = l {
+            if let Some(Ok(slcan::Line::Frame(f))) = l {
                 got.push(message(&f).unwrap());
             }
             rest = &rest[n..];
@@ -252,19 +221,24 @@ mod tests {
     }
 
     #[test]
-    fn emits_once_open_and_acknowledges() {
+    fn emits_while_open_and_notes_the_keepalive() {
         let mut p = Pack::new(Profile::PylonV12);
-        let mut out = Vec::new();
-        p.exchange(b"", &mut out);
+        let mut a: Adapter = Adapter::new(*b"1013", *b"SIM1");
+        let out = exchange(&mut p, &mut a, Duration::ZERO, b"");
         assert!(out.is_empty(), "closed adapter is quiet");
-        p.exchange(b"C\rS6\rO\r", &mut out);
-        assert_eq!(&out[..3], b"\r\r\r");
+        let out = exchange(&mut p, &mut a, Duration::from_millis(10), b"C\rS6\rO\r");
+        assert_eq!(out, b"\r\r\r");
+        // Once open, the frames due reach the host.
+        let out = exchange(&mut p, &mut a, Duration::from_millis(20), b"");
         let got = frames(&out);
-        assert_eq!(got.len(), 6);
+        assert_eq!(got.len(), 6, "{got:?}");
         assert!(matches!(got[0], Message::Limits(_)));
-        out.clear();
-        p.exchange(b"t3058", &mut out);
-        p.exchange(b"0000000000000000\r", &mut out);
+        let out = exchange(
+            &mut p,
+            &mut a,
+            Duration::from_millis(30),
+            b"t30580000000000000000\r",
+        );
         assert_eq!(out, b"z\r");
         assert_eq!(p.keepalives(), 1);
     }

@@ -12,11 +12,13 @@
     )
 )]
 
+mod adapter;
 mod client;
 mod decoder;
 mod error;
 mod line;
 
+pub use adapter::{Adapter, Host};
 pub use client::{Client, Command, Expect, Link, Reply, TX_CAPACITY};
 pub use decoder::Decoder;
 pub use error::Error;

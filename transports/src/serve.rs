@@ -12,11 +12,16 @@ use proto_core::DeviceMachine;
 
 use crate::Clock;
 
+/// How many answers to one [`Call::Tick`] are sent before the loop reads again.
+const MAX_TICK_ANSWERS: usize = 64;
+
 /// What the serve loop hands the application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call<R> {
     /// Time passed (every pass of the loop, whether or not bytes came):
-    /// a simulation moves on. The application's answer is ignored.
+    /// a simulation moves on, and a device that speaks on its own (a
+    /// battery's periodic CAN frames) answers with what is due, one at a
+    /// time; the loop asks again until the answer is `None`.
     Tick,
     /// A request for the device: the application's answer is encoded
     /// and sent.
@@ -24,8 +29,8 @@ pub enum Call<R> {
 }
 
 /// Serves `device` on `io` until `stop` returns true or the link fails.
-/// `app` is called with the time and a [`Call`]; for a request, what it
-/// returns is the answer (`None`: no answer).
+/// `app` is called with the time and a [`Call`]; what it returns is sent
+/// (`None`: nothing).
 ///
 /// Reads must return within a bounded time ([`ErrorKind::TimedOut`] when
 /// nothing came) so the loop comes round to `stop` and to the device's
@@ -50,7 +55,15 @@ where
             Err(e) => return Err(e),
         };
         let now = clock.now();
-        let _ = app(now, Call::Tick);
+        // What the device says on its own; bounded so a chatty application
+        // cannot starve the reads.
+        for _ in 0..MAX_TICK_ANSWERS {
+            let Some(response) = app(now, Call::Tick) else {
+                break;
+            };
+            device.respond(&response);
+            transmit(io, device, now)?;
+        }
         let mut rest = buf.get(..n).unwrap_or_default();
         while !rest.is_empty() {
             let (used, request) = device.feed(now, rest);
@@ -79,6 +92,15 @@ fn answer<T: Write, D: DeviceMachine>(
     if let Some(response) = request.and_then(|r| app(now, Call::Request(r))) {
         device.respond(&response);
     }
+    transmit(io, device, now)
+}
+
+/// Writes what the device has to send.
+fn transmit<T: Write, D: DeviceMachine>(
+    io: &mut T,
+    device: &mut D,
+    now: Duration,
+) -> Result<(), T::Error> {
     if let Some(bytes) = device.poll_transmit(now) {
         io.write_all(bytes)?;
         io.flush()?;
