@@ -5,9 +5,9 @@
 use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 use std::future::Future;
-use std::pin::pin;
+
+use embassy_futures::block_on;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use modbus_rtu_lite::{
@@ -16,17 +16,6 @@ use modbus_rtu_lite::{
 use transports::Error;
 use transports::asynch::Timer;
 use transports::modbus::AsyncDriver as Driver;
-
-/// Polls `f` to completion; the mock link and timer never need waking.
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
 
 /// Time that moves only when the driver waits for a deadline.
 #[derive(Clone, Default)]

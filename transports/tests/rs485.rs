@@ -7,9 +7,9 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
-use std::pin::pin;
+
+use embassy_futures::block_on;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use embedded_io::ErrorKind;
@@ -31,17 +31,6 @@ const READ: Request<'static> = Request::ReadHoldingRegisters {
     quantity: 3,
 };
 const T0: Duration = Duration::from_secs(1);
-
-/// Polls `f` to completion; the mock line and timer never need waking.
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
 
 /// The fake time: a clock for the drivers, a delay and a timer for the
 /// wrappers (both move it to the end of the wait, at once).
