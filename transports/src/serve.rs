@@ -107,3 +107,119 @@ fn transmit<T: Write, D: DeviceMachine>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use axpert_proto::{BatterySystem, Command, Device, Inquiry, Mode, Response};
+    use core::cell::Cell;
+    use std::vec::Vec;
+
+    /// A port whose reads hand out scripted chunks, then time out.
+    struct Port {
+        reads: Vec<&'static [u8]>,
+        written: Vec<u8>,
+    }
+
+    impl embedded_io::ErrorType for Port {
+        type Error = embedded_io::ErrorKind;
+    }
+
+    impl Read for Port {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+            if self.reads.is_empty() {
+                return Err(ErrorKind::TimedOut);
+            }
+            let chunk = self.reads.remove(0);
+            buf[..chunk.len()].copy_from_slice(chunk);
+            Ok(chunk.len())
+        }
+    }
+
+    impl Write for Port {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    struct Ticks(Cell<u64>);
+    impl Clock for Ticks {
+        fn now(&self) -> Duration {
+            self.0.set(self.0.get() + 10);
+            Duration::from_millis(self.0.get())
+        }
+    }
+
+    #[test]
+    fn requests_in_any_chunking_are_answered_and_ticks_may_speak() {
+        // QMOD split across reads, then QPIGS with a bad CRC, then silence.
+        let mut port = Port {
+            reads: std::vec![b"QM", b"OD\x49", b"\xc1\rQPIGS\x00\x00\r"],
+            written: Vec::new(),
+        };
+        let mut device = Device::<64>::new(BatterySystem::V48);
+        let mut passes = 0;
+        let mut asked = Vec::new();
+        let mut ticks = 0;
+        serve(
+            &mut port,
+            &Ticks(Cell::new(0)),
+            &mut device,
+            || {
+                passes += 1;
+                passes > 5
+            },
+            |_now, call| match call {
+                // Speaks on its own once, on the first pass.
+                Call::Tick => {
+                    ticks += 1;
+                    (ticks == 1).then_some(Response::Ack)
+                }
+                Call::Request(Ok(c)) => {
+                    asked.push(c);
+                    Some(Response::Mode(Mode::Battery))
+                }
+                Call::Request(Err(_)) => Some(Response::Nak),
+            },
+        )
+        .unwrap();
+        assert_eq!(asked, [Command::Inquiry(Inquiry::Mode)]);
+        assert_eq!(port.written, b"(ACK\x39\x20\r(B\xe7\xc9\r(NAKss\r");
+        assert_eq!(ticks, 6, "one tick a pass, and one more for the answer");
+    }
+
+    #[test]
+    fn a_failing_port_ends_the_loop_with_its_error() {
+        struct Broken;
+        impl embedded_io::ErrorType for Broken {
+            type Error = embedded_io::ErrorKind;
+        }
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> Result<usize, Self::Error> {
+                Err(ErrorKind::BrokenPipe)
+            }
+        }
+        impl Write for Broken {
+            fn write(&mut self, b: &[u8]) -> Result<usize, Self::Error> {
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> Result<(), Self::Error> {
+                Ok(())
+            }
+        }
+        let mut device = Device::<64>::new(BatterySystem::V48);
+        let r = serve(
+            &mut Broken,
+            &Ticks(Cell::new(0)),
+            &mut device,
+            || false,
+            |_, _| None,
+        );
+        assert_eq!(r, Err(ErrorKind::BrokenPipe));
+    }
+}
