@@ -234,7 +234,7 @@ fn decode(command: &str, line_contains: &str) -> Response {
         .into_iter()
         .find(|r| r.command == command && String::from_utf8_lossy(&r.bytes).contains(line_contains))
         .unwrap();
-    Response::decode_frame(inquiry(command).unwrap(), &r.bytes).unwrap()
+    Response::decode_bytes(inquiry(command).unwrap(), &r.bytes).unwrap()
 }
 
 #[test]

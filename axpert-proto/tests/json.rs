@@ -13,7 +13,7 @@ fn reply(payload: &str) -> Vec<u8> {
 
 #[test]
 fn qpiri_as_json() {
-    let r = Response::decode_frame(
+    let r = Response::decode_bytes(
         Some(Inquiry::RatedInfo),
         &reply("230.0 13.0 230.0 50.0 13.0 3000 2400 24.0 23.0 21.0 28.2 27.0 0 30 50 0 2 1 - 01 1 0 26.0 0 0"),
     )
@@ -36,12 +36,12 @@ fn qpiri_as_json() {
 
 #[test]
 fn flags_and_warnings_as_objects() {
-    let r = Response::decode_frame(Some(Inquiry::Flags), b"(EakxyDbjuvz/)\r").unwrap();
+    let r = Response::decode_bytes(Some(Inquiry::Flags), b"(EakxyDbjuvz/)\r").unwrap();
     let v = serde_json::to_value(r).unwrap();
     assert_eq!(v["flags"]["enabled"], json!("akxy"));
     assert_eq!(v["flags"]["flags"]["buzzer"], json!(true));
     assert_eq!(v["flags"]["flags"]["power_saving"], json!(false));
-    let r = Response::decode_frame(
+    let r = Response::decode_bytes(
         Some(Inquiry::Warnings),
         &reply("100000000000000000000000000000010000"),
     )
@@ -55,7 +55,7 @@ fn flags_and_warnings_as_objects() {
 #[test]
 fn values_come_back_from_json() {
     // Deserialising keeps the value; a number loses its width, a string keeps it.
-    let r = Response::decode_frame(Some(Inquiry::Mode), b"(B\xe7\xc9\r").unwrap();
+    let r = Response::decode_bytes(Some(Inquiry::Mode), b"(B\xe7\xc9\r").unwrap();
     let back: Response = serde_json::from_value(serde_json::to_value(r).unwrap()).unwrap();
     assert_eq!(back, r);
     let d: axpert_proto::Decimal = serde_json::from_str("\"057.50\"").unwrap();

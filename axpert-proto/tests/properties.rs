@@ -66,7 +66,7 @@ proptest! {
                 // Whatever decodes re-encodes, and decodes the same again.
                 let mut buf = [0u8; 512];
                 let n = r.encode(&mut buf).unwrap();
-                prop_assert_eq!(Response::decode_frame(Some(i), &buf[..n]).unwrap(), r);
+                prop_assert_eq!(Response::decode_bytes(Some(i), &buf[..n]).unwrap(), r);
             }
         }
     }
@@ -151,13 +151,13 @@ fn payload(required: Vec<Shape>, optional: Vec<Shape>) -> impl Strategy<Value = 
 fn round_trip(inquiry: Inquiry, payload: &str) -> Result<(), TestCaseError> {
     let mut wire = [0u8; 300];
     let n = frame::encode_response(payload.as_bytes(), &mut wire).unwrap();
-    let r = Response::decode_frame(Some(inquiry), &wire[..n])
+    let r = Response::decode_bytes(Some(inquiry), &wire[..n])
         .map_err(|e| TestCaseError::fail(format!("{payload:?}: {e}")))?;
     let mut again = [0u8; 300];
     let m = r.encode(&mut again).unwrap();
     prop_assert_eq!(&again[..m], &wire[..n], "re-encoding of {:?}", payload);
     prop_assert_eq!(
-        Response::decode_frame(Some(inquiry), &again[..m]).unwrap(),
+        Response::decode_bytes(Some(inquiry), &again[..m]).unwrap(),
         r
     );
     Ok(())

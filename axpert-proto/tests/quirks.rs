@@ -69,7 +69,7 @@ fn zero_crc_byte_is_accepted_raw_and_bumped() {
     // Anything else in that place is a CRC error.
     bumped[k] = 0x02;
     assert!(matches!(
-        Response::decode_frame(Some(Inquiry::GeneralStatus), &bumped),
+        Response::decode_bytes(Some(Inquiry::GeneralStatus), &bumped),
         Err(Error::Crc { .. })
     ));
 }
@@ -78,7 +78,7 @@ fn zero_crc_byte_is_accepted_raw_and_bumped() {
 fn qpigs2_trailing_space_is_not_an_empty_field() {
     // A PI30MAX reply (captures): three values and a trailing space.
     let bytes = b"(01.0 202.0 00205 'J\r";
-    let Response::Raw(t) = Response::decode_frame(None, bytes).unwrap() else {
+    let Response::Raw(t) = Response::decode_bytes(None, bytes).unwrap() else {
         panic!()
     };
     assert_eq!(t.as_str(), "01.0 202.0 00205 ");
@@ -90,10 +90,10 @@ fn errors_say_what_and_where() {
     let bytes = reply(
         "239.3 50.0 230.2 50.0 0299 0196 005 423 5x.20 000 050 0056 01.9 209.8 00.00 00000 00010110 00 00 00408 010",
     );
-    let e = Response::decode_frame(Some(Inquiry::GeneralStatus), &bytes).unwrap_err();
+    let e = Response::decode_bytes(Some(Inquiry::GeneralStatus), &bytes).unwrap_err();
     assert_eq!(e.to_string(), "field 9: not a number");
     // Too few fields.
-    let e = Response::decode_frame(Some(Inquiry::GeneralStatus), &reply("239.3 50.0")).unwrap_err();
+    let e = Response::decode_bytes(Some(Inquiry::GeneralStatus), &reply("239.3 50.0")).unwrap_err();
     assert_eq!(
         e,
         Error::FieldCount {
@@ -105,14 +105,14 @@ fn errors_say_what_and_where() {
     let bytes = reply(
         "239.3 50.0 230.2 50.0 0299 0196 005 423 53.20 000 050 0056 01.9 209.8 00.00 00000 0001011x",
     );
-    let e = Response::decode_frame(Some(Inquiry::GeneralStatus), &bytes).unwrap_err();
+    let e = Response::decode_bytes(Some(Inquiry::GeneralStatus), &bytes).unwrap_err();
     assert_eq!(
         e.to_string(),
         "field 17: bit field holds a character other than 0 or 1"
     );
     // A frame that does not start with `(`.
     assert_eq!(
-        Response::decode_frame(None, b"NAKss\r")
+        Response::decode_bytes(None, b"NAKss\r")
             .unwrap_err()
             .to_string(),
         "unexpected start byte 0x4e"

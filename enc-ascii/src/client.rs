@@ -102,7 +102,7 @@ impl<const N: usize> Protocol for Link<N> {
             return (n, None);
         };
         let (address, index) = expect.copied().unwrap_or_default();
-        let verdict = match frame.map(|f| Response::from_frame(&f, self.radix)) {
+        let verdict = match frame.map(|f| Response::decode(&f, self.radix)) {
             Err(Error::Unterminated | Error::TooLong { .. }) => Verdict::Cut,
             Err(e) => Verdict::Error(e),
             Ok(r) if r.address != address => Verdict::Stray(Error::WrongAddress {

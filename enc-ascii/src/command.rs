@@ -548,7 +548,7 @@ impl Request {
     }
 
     /// Reads a request from a frame (the device side).
-    pub fn from_frame(frame: &Frame) -> Result<Self, Error> {
+    pub fn decode(frame: &Frame) -> Result<Self, Error> {
         let Body::Indexed { aux, index, data } = frame.body else {
             return Err(Error::Length {
                 len: if frame.body == Body::Bare { 10 } else { 12 },
@@ -560,9 +560,10 @@ impl Request {
         })
     }
 
-    /// Decodes a whole request frame, `~` through CR.
-    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Request::from_frame(&Frame::decode(bytes)?)
+    /// Decodes a whole request frame's bytes, `~` through CR:
+    /// [`Frame::decode`] and [`Request::decode`] in one step.
+    pub fn decode_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Request::decode(&Frame::decode(bytes)?)
     }
 }
 
@@ -584,7 +585,7 @@ mod tests {
         let mut want = manual.as_bytes().to_vec();
         want.push(b'\r');
         assert_eq!(&buf[..n], &want[..], "{command:?}");
-        assert_eq!(Request::decode(&want).unwrap(), r);
+        assert_eq!(Request::decode_bytes(&want).unwrap(), r);
     }
 
     #[test]

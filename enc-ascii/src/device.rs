@@ -62,7 +62,7 @@ impl Device {
                 {
                     continue;
                 }
-                Some(Ok(f)) => match Request::from_frame(&f) {
+                Some(Ok(f)) => match Request::decode(&f) {
                     Ok(r) => Incoming::Request(r),
                     Err(e) => Incoming::Bad(e),
                 },

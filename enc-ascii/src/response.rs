@@ -417,7 +417,7 @@ impl Response {
     }
 
     /// Reads a response from a frame, its code under `radix`.
-    pub fn from_frame(frame: &Frame, radix: Radix) -> Self {
+    pub fn decode(frame: &Frame, radix: Radix) -> Self {
         let (fault, index, data) = match frame.body {
             Body::Bare => (None, None, None),
             Body::Fault(f) => (Some(f), None, None),
@@ -433,9 +433,10 @@ impl Response {
         }
     }
 
-    /// Decodes a whole response frame, `~` through CR.
-    pub fn decode(bytes: &[u8], radix: Radix) -> Result<Self, Error> {
-        Ok(Response::from_frame(&Frame::decode(bytes)?, radix))
+    /// Decodes a whole response frame's bytes, `~` through CR, its code
+    /// under `radix`: [`Frame::decode`] and [`Response::decode`] in one step.
+    pub fn decode_bytes(bytes: &[u8], radix: Radix) -> Result<Self, Error> {
+        Ok(Response::decode(&Frame::decode(bytes)?, radix))
     }
 
     /// The frame of this response.
@@ -508,7 +509,7 @@ mod tests {
         let mut want = wire.as_bytes().to_vec();
         want.push(b'\r');
         assert_eq!(&buf[..n], &want[..], "{r:?}");
-        assert_eq!(Response::decode(&want, radix).unwrap(), r);
+        assert_eq!(Response::decode_bytes(&want, radix).unwrap(), r);
     }
 
     #[test]
@@ -582,9 +583,9 @@ mod tests {
         let mut buf = [0u8; 18];
         let n = r.encode(&mut buf).unwrap();
         assert_eq!(&buf[..9], b"~01140000");
-        let lit = Response::decode(&buf[..n], Radix::Literal).unwrap();
+        let lit = Response::decode_bytes(&buf[..n], Radix::Literal).unwrap();
         assert_eq!(lit.code, ResponseCode::ReadyLocked(14));
-        let hex = Response::decode(&buf[..n], Radix::Hex).unwrap();
+        let hex = Response::decode_bytes(&buf[..n], Radix::Hex).unwrap();
         assert_eq!(hex.code, ResponseCode::FrameError);
         assert_eq!((lit.raw_code, hex.raw_code), (0x14, 0x14));
     }
@@ -602,7 +603,7 @@ mod tests {
             },
         };
         let n = f.encode(&mut buf).unwrap();
-        let r = Response::decode(&buf[..n], Radix::Literal).unwrap();
+        let r = Response::decode_bytes(&buf[..n], Radix::Literal).unwrap();
         assert_eq!(r.code, ResponseCode::Unknown(6));
         assert_eq!(r.data, Some(0x0123));
         let mut again = [0u8; 18];

@@ -53,7 +53,7 @@ proptest! {
         let mut buf = [0u8; 18];
         let n = r.encode(&mut buf).unwrap();
         prop_assert!(n == 14 || n == 18);
-        prop_assert_eq!(Request::decode(&buf[..n]).unwrap(), r);
+        prop_assert_eq!(Request::decode_bytes(&buf[..n]).unwrap(), r);
     }
 
     #[test]
@@ -76,14 +76,14 @@ proptest! {
         };
         let mut buf = [0u8; 18];
         let n = r.encode(&mut buf).unwrap();
-        prop_assert_eq!(Response::decode(&buf[..n], radix).unwrap(), r);
+        prop_assert_eq!(Response::decode_bytes(&buf[..n], radix).unwrap(), r);
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200), chunk in 1usize..20) {
         let _ = Frame::decode(&bytes);
-        let _ = Request::decode(&bytes);
-        let _ = Response::decode(&bytes, Radix::Literal);
+        let _ = Request::decode_bytes(&bytes);
+        let _ = Response::decode_bytes(&bytes, Radix::Literal);
         let mut f = Framer::<32>::new();
         let mut d = Device::new(Address::new(1).unwrap());
         let mut c = Client::<32>::new(Link::default(), Duration::from_millis(50));

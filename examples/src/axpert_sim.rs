@@ -579,7 +579,7 @@ mod tests {
                 let r = inv.answer(Ok(Command::Inquiry(i)));
                 let mut buf = [0u8; 300];
                 let n = r.encode(&mut buf).unwrap();
-                let back = Response::decode_frame(Some(i), &buf[..n]).unwrap();
+                let back = Response::decode_bytes(Some(i), &buf[..n]).unwrap();
                 assert_eq!(back, r, "step {step}, {i:?}");
             }
         }

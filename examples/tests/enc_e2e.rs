@@ -145,7 +145,7 @@ fn refusals_and_frame_errors_are_typed_outcomes() {
             got.extend_from_slice(&buf[..n]);
         }
     }
-    let r = Response::decode(&got, Radix::Literal).unwrap();
+    let r = Response::decode_bytes(&got, Radix::Literal).unwrap();
     assert_eq!((r.code, r.index), (ResponseCode::FrameError, None));
     assert_eq!(got.len(), 12, "the 12-byte form with the fault index");
 }

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(r) = Response::decode(i, &frame) {
             let mut buf = [0u8; 600];
             let n = r.encode(&mut buf).expect("a decoded reply encodes");
-            assert_eq!(Response::decode_frame(i, &buf[..n]), Ok(r));
+            assert_eq!(Response::decode_bytes(i, &buf[..n]), Ok(r));
         }
     }
 });

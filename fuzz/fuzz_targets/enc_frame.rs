@@ -12,12 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let mut buf = [0u8; 18];
     let n = frame.encode(&mut buf).expect("a decoded frame encodes");
     assert_eq!(&buf[..n], data, "frame re-encodes to the same bytes");
-    if let Ok(r) = Request::from_frame(&frame) {
+    if let Ok(r) = Request::decode(&frame) {
         let n = r.encode(&mut buf).expect("a decoded request encodes");
         assert_eq!(&buf[..n], data, "request re-encodes to the same bytes");
     }
     for radix in [Radix::Literal, Radix::Hex] {
-        let r = Response::from_frame(&frame, radix);
+        let r = Response::decode(&frame, radix);
         let n = r.encode(&mut buf).expect("a decoded response encodes");
         assert_eq!(&buf[..n], data, "response re-encodes to the same bytes");
     }

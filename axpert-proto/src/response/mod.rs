@@ -136,8 +136,9 @@ impl Response {
         })
     }
 
-    /// Decodes a whole frame (start byte to CR) as the reply to `inquiry`.
-    pub fn decode_frame(inquiry: Option<Inquiry>, bytes: &[u8]) -> Result<Self, Error> {
+    /// Decodes a whole frame's bytes (start byte to CR) as the reply to
+    /// `inquiry`: [`Frame::decode`] and [`Response::decode`] in one step.
+    pub fn decode_bytes(inquiry: Option<Inquiry>, bytes: &[u8]) -> Result<Self, Error> {
         Self::decode(inquiry, &Frame::decode(bytes)?)
     }
 
@@ -223,7 +224,7 @@ mod tests {
         let mut buf = [0u8; 300];
         let n = value.encode(&mut buf).unwrap();
         assert_eq!(&buf[..n], bytes, "{value:?}");
-        assert_eq!(Response::decode_frame(inquiry, bytes).unwrap(), value);
+        assert_eq!(Response::decode_bytes(inquiry, bytes).unwrap(), value);
     }
 
     fn text<const N: usize>(s: &str) -> Text<N> {
@@ -352,7 +353,7 @@ mod tests {
     fn records() {
         use Inquiry::*;
         let bytes = b"(1 030 030 080 021 55.40 224 030 0 0234y?\r";
-        let Response::Equalization(e) = Response::decode_frame(Some(Equalization), bytes).unwrap()
+        let Response::Equalization(e) = Response::decode_bytes(Some(Equalization), bytes).unwrap()
         else {
             panic!()
         };
@@ -363,7 +364,7 @@ mod tests {
         check(Some(Equalization), Response::Equalization(e), bytes);
 
         let bytes = b"(230.0 50.0 0030 42.0 54.0 56.4 46.0 60 0 0 2 0 0 0 0 0 1 1 0 0 1 0 54.0 0 1 000\x9e`\r";
-        let Response::Defaults(d) = Response::decode_frame(Some(Defaults), bytes).unwrap() else {
+        let Response::Defaults(d) = Response::decode_bytes(Some(Defaults), bytes).unwrap() else {
             panic!()
         };
         assert_eq!(
@@ -375,7 +376,7 @@ mod tests {
         check(Some(Defaults), Response::Defaults(d), bytes);
 
         let bytes = b"(230.0 21.7 230.0 50.0 21.7 5000 4000 48.0 46.0 42.0 56.4 54.0 0 10 010 1 0 0 6 01 0 0 54.0 0 1o~\r";
-        let Response::RatedInfo(r) = Response::decode_frame(Some(RatedInfo), bytes).unwrap() else {
+        let Response::RatedInfo(r) = Response::decode_bytes(Some(RatedInfo), bytes).unwrap() else {
             panic!()
         };
         assert_eq!(r.machine_type, crate::MachineType::OffGrid);
@@ -385,7 +386,7 @@ mod tests {
 
         let bytes = b"(000.0 00.0 230.0 49.9 0161 0119 003 460 57.50 012 100 0069 0014 103.8 57.45 00000 00110110 00 00 00856 010$\x8c\r";
         let Response::GeneralStatus(s) =
-            Response::decode_frame(Some(GeneralStatus), bytes).unwrap()
+            Response::decode_bytes(Some(GeneralStatus), bytes).unwrap()
         else {
             panic!()
         };
@@ -395,7 +396,7 @@ mod tests {
 
         let bytes = b"(1 92931701100510 B 00 000.0 00.00 230.6 50.00 0275 0141 005 51.4 001 100 083.3 002 00574 00312 003 10100110 1 2 060 120 10 04 000\xcc#\r";
         let Response::ParallelStatus(p) =
-            Response::decode_frame(Some(ParallelStatus(0)), bytes).unwrap()
+            Response::decode_bytes(Some(ParallelStatus(0)), bytes).unwrap()
         else {
             panic!()
         };

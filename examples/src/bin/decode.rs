@@ -135,18 +135,19 @@ fn main() {
             let bytes = enc_bytes(&frame);
             match request {
                 None => {
-                    let r = enc_ascii::Request::decode(&bytes).unwrap_or_else(|e| fail(e));
+                    let r = enc_ascii::Request::decode_bytes(&bytes).unwrap_or_else(|e| fail(e));
                     println!("{}", json(&r));
                 }
                 Some(req) => {
-                    let req = enc_ascii::Request::decode(&enc_bytes(&[req]))
+                    let req = enc_ascii::Request::decode_bytes(&enc_bytes(&[req]))
                         .unwrap_or_else(|e| fail(format!("--request: {e}")));
                     let radix = if hex_codes {
                         enc_ascii::Radix::Hex
                     } else {
                         enc_ascii::Radix::Literal
                     };
-                    let r = enc_ascii::Response::decode(&bytes, radix).unwrap_or_else(|e| fail(e));
+                    let r = enc_ascii::Response::decode_bytes(&bytes, radix)
+                        .unwrap_or_else(|e| fail(e));
                     let out = serde_json::json!({
                         "response": r,
                         "value": r.value(&req.command),
