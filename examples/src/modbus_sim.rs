@@ -305,9 +305,9 @@ impl Bus {
         }
     }
 
-    /// Queues what `server` has to send.
-    fn collect(tx: &mut Vec<u8>, server: &mut Server<Drive>) {
-        if let Some(reply) = server.poll_transmit() {
+    /// Queues what `server` has to send at `now`.
+    fn collect(tx: &mut Vec<u8>, server: &mut Server<Drive>, now: Duration) {
+        if let Some(reply) = server.poll_transmit(now) {
             tx.extend_from_slice(reply);
         }
     }
@@ -327,7 +327,7 @@ impl DeviceMachine for Bus {
             loop {
                 let n = s.feed(now, rest);
                 rest = &rest[n..];
-                Self::collect(&mut self.tx, s);
+                Self::collect(&mut self.tx, s, now);
                 if rest.is_empty() || n == 0 {
                     break;
                 }
@@ -350,7 +350,7 @@ impl DeviceMachine for Bus {
         self.advance(now);
         for s in &mut self.servers {
             s.handle_timeout(now);
-            Self::collect(&mut self.tx, s);
+            Self::collect(&mut self.tx, s, now);
         }
         None
     }

@@ -178,8 +178,12 @@ impl<H: Handler> Server<H> {
         self.framer.poll_timeout()
     }
 
-    /// The reply to send, once.
-    pub fn poll_transmit(&mut self) -> Option<&[u8]> {
+    /// The reply, once; `now` for symmetry with the device machine trait
+    /// ([`proto_core::DeviceMachine::poll_transmit`]) and for a future
+    /// turnaround hold. It is unused today: the reply is available as soon
+    /// as the request's frame has ended.
+    pub fn poll_transmit(&mut self, now: Duration) -> Option<&[u8]> {
+        let _ = now;
         let n = core::mem::take(&mut self.tx_len);
         (n > 0).then(|| self.tx.get(..n).unwrap_or_default())
     }
@@ -603,8 +607,8 @@ impl<H: Handler> proto_core::DeviceMachine for Server<H> {
 
     fn respond(&mut self, _response: &()) {}
 
-    fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
-        Server::poll_transmit(self)
+    fn poll_transmit(&mut self, now: Duration) -> Option<&[u8]> {
+        Server::poll_transmit(self, now)
     }
 
     fn handle_timeout(&mut self, now: Duration) -> Option<Self::Request> {

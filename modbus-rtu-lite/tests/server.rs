@@ -116,7 +116,7 @@ fn server() -> Server<Device> {
 /// The reply the server gives to `request` (None: silence).
 fn ask(s: &mut Server<Device>, request: &[u8]) -> Option<Vec<u8>> {
     s.process(request);
-    s.poll_transmit().map(<[u8]>::to_vec)
+    s.poll_transmit(Duration::ZERO).map(<[u8]>::to_vec)
 }
 
 #[test]
@@ -304,11 +304,12 @@ fn over_the_framer_with_time() {
     let t35 = line.t35();
     s.handle_timeout(t35);
     let req = hex("01 03 00 00 00 03 05 CB");
-    s.feed(t35 + Duration::from_millis(1), &req);
-    assert!(s.poll_transmit().is_none(), "not before t3.5");
-    s.handle_timeout(t35 + Duration::from_millis(1) + t35);
+    let fed = t35 + Duration::from_millis(1);
+    s.feed(fed, &req);
+    assert!(s.poll_transmit(fed).is_none(), "not before t3.5");
+    s.handle_timeout(fed + t35);
     assert_eq!(
-        s.poll_transmit(),
+        s.poll_transmit(fed + t35),
         Some(&hex("01 03 06 00 00 00 01 00 02 F1 74")[..])
     );
 }

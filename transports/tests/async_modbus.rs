@@ -88,7 +88,7 @@ impl embedded_io_async::Write for Bus {
             .borrow_mut()
             .push((self.clock.now(), buf.to_vec()));
         self.server.process(buf);
-        if let Some(r) = self.server.poll_transmit() {
+        if let Some(r) = self.server.poll_transmit(self.clock.now()) {
             self.reply.extend_from_slice(r);
         }
         Ok(buf.len())

@@ -177,7 +177,7 @@ impl Bus {
             return;
         }
         self.server.process(&std::mem::take(&mut self.request));
-        if let Some(reply) = self.server.poll_transmit() {
+        if let Some(reply) = self.server.poll_transmit(self.time.now()) {
             self.rx.extend(reply.iter().copied());
         }
     }
