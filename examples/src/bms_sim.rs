@@ -212,7 +212,7 @@ mod tests {
         let mut rest = out;
         while !rest.is_empty() {
             let (n, l) = d.feed(rest);
-            if let Some(Ok(slcan::Line::Frame(f))) = l {
+            if let Some(Ok(slcan::Message::Frame(f))) = l {
                 got.push(message(&f).unwrap());
             }
             rest = &rest[n..];

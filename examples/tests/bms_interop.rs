@@ -15,7 +15,7 @@ use bms_can::{
 use serde_json::{Value, json};
 use transports::{
     serial::{Pty, Serial},
-    slcan::{Decoder, Line},
+    slcan::{self, Decoder},
 };
 
 mod common;
@@ -270,11 +270,11 @@ fn we_receive_what_python_can_sends() {
             let (used, line) = decoder.feed(rest);
             rest = &rest[used..];
             match line {
-                Some(Ok(Line::Frame(f))) => {
+                Some(Ok(slcan::Message::Frame(f))) => {
                     got.push(Message::from_can(&f).unwrap());
                     port.write_all(b"z\r").unwrap();
                 }
-                Some(Ok(Line::Other(_))) => port.write_all(b"\r").unwrap(),
+                Some(Ok(slcan::Message::Other(_))) => port.write_all(b"\r").unwrap(),
                 _ => {}
             }
         }

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
             let mut line = [0u8; 32];
             let n = encode_frame(&f, &mut line).expect("a received frame re-encodes");
             let back = slcan::decode_line(&line[..n - 1]).expect("and decodes");
-            assert!(matches!(back, slcan::Line::Frame(g) if g == f));
+            assert!(matches!(back, slcan::Message::Frame(g) if g == f));
         }
         let mut rest = part;
         while !rest.is_empty() {

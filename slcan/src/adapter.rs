@@ -14,7 +14,7 @@ use core::time::Duration;
 
 use proto_core::{CanFrame, DeviceMachine};
 
-use crate::{Decoder, Line, encode_frame};
+use crate::{Decoder, Message, encode_frame};
 
 /// What the host did that the application hears of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,7 @@ impl<const TX: usize> DeviceMachine for Adapter<TX> {
     fn feed(&mut self, _now: Duration, bytes: &[u8]) -> (usize, Option<Host>) {
         let (n, line) = self.decoder.feed(bytes);
         let request = match line {
-            Some(Ok(Line::Other(cmd))) => {
+            Some(Ok(Message::Other(cmd))) => {
                 let mut copy = [0u8; 8];
                 let len = cmd.len().min(8);
                 if let (Some(d), Some(s)) = (copy.get_mut(..len), cmd.get(..len)) {
@@ -125,11 +125,11 @@ impl<const TX: usize> DeviceMachine for Adapter<TX> {
                 }
                 self.command(copy.get(..len).unwrap_or_default())
             }
-            Some(Ok(Line::Frame(f))) => {
+            Some(Ok(Message::Frame(f))) => {
                 self.put(if f.extended { b"Z\r" } else { b"z\r" });
                 Some(Host::Frame(f))
             }
-            Some(Ok(Line::Sent | Line::Refused | Line::Ack)) | None => None,
+            Some(Ok(Message::Sent | Message::Refused | Message::Ack)) | None => None,
             Some(Err(_)) => {
                 self.put(&[0x07]);
                 None

@@ -11,7 +11,7 @@ use core::time::Duration;
 
 use proto_core::{CanFrame, Protocol, Verdict};
 
-use crate::{Decoder, Error, Line, bitrate_code, encode_frame};
+use crate::{Decoder, Error, Message, bitrate_code, encode_frame};
 
 /// Longest request: an extended frame line (`T` + 8 + 1 + 16 + CR).
 pub const TX_CAPACITY: usize = 32;
@@ -183,15 +183,15 @@ impl<const Q: usize> Protocol for Link<Q> {
         let verdict = match line {
             None => None,
             Some(Err(_)) => Some(Verdict::Cut),
-            Some(Ok(Line::Frame(f))) => {
+            Some(Ok(Message::Frame(f))) => {
                 self.push(f);
                 None
             }
             // A transmitted frame's acknowledgement: nothing waits for it.
-            Some(Ok(Line::Sent)) => None,
-            Some(Ok(Line::Ack)) => self.answer(expect, false),
-            Some(Ok(Line::Refused)) => self.answer(expect, true),
-            Some(Ok(Line::Other(l))) => match (expect, l.split_first()) {
+            Some(Ok(Message::Sent)) => None,
+            Some(Ok(Message::Ack)) => self.answer(expect, false),
+            Some(Ok(Message::Refused)) => self.answer(expect, true),
+            Some(Ok(Message::Other(l))) => match (expect, l.split_first()) {
                 (Some(Expect::Version), Some((b'V', rest))) => {
                     let mut text = [0u8; 8];
                     let len = rest.len().min(8);

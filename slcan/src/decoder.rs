@@ -2,7 +2,7 @@
 
 use proto_core::{Cut, Delimiters, LineFramer};
 
-use crate::{Error, Line, decode_line};
+use crate::{Error, Message, decode_line};
 
 const LINES: Delimiters = Delimiters {
     starts: b"",
@@ -10,9 +10,10 @@ const LINES: Delimiters = Delimiters {
     ends: b"\r",
 };
 
-/// Streaming decoder: bytes in any chunking, lines out. BEL, the
-/// adapter's refusal, is [`Line::Refused`]; a CR outside a line, the
-/// adapter's acknowledgement, is [`Line::Ack`]. Memory: 64 bytes.
+/// Streaming decoder: bytes in any chunking, decoded lines ([`Message`]s)
+/// out. BEL, the adapter's refusal, is [`Message::Refused`]; a CR outside a
+/// line, the adapter's acknowledgement, is [`Message::Ack`]. Memory: 64
+/// bytes.
 #[derive(Debug, Clone)]
 pub struct Decoder {
     inner: LineFramer<64>,
@@ -34,14 +35,14 @@ impl Decoder {
 
     /// Takes bytes up to the end of the first line; returns how many and,
     /// when a line ended, what it was.
-    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Line<'_>, Error>>) {
+    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Message<'_>, Error>>) {
         match input.first() {
             // BEL ends nothing and is a reply of its own.
             Some(0x07) => {
                 self.inner.reset();
-                return (1, Some(Ok(Line::Refused)));
+                return (1, Some(Ok(Message::Refused)));
             }
-            Some(b'\r') if !self.inner.in_frame() => return (1, Some(Ok(Line::Ack))),
+            Some(b'\r') if !self.inner.in_frame() => return (1, Some(Ok(Message::Ack))),
             _ => {}
         }
         // Feed up to a BEL only: it is read on the next call.
@@ -75,10 +76,10 @@ mod tests {
                 while !c.is_empty() {
                     let (n, ev) = d.feed(c);
                     match ev {
-                        Some(Ok(Line::Frame(_))) => frames += 1,
-                        Some(Ok(Line::Refused)) => refused += 1,
-                        Some(Ok(Line::Ack)) => acks += 1,
-                        Some(Ok(Line::Other(_))) => other += 1,
+                        Some(Ok(Message::Frame(_))) => frames += 1,
+                        Some(Ok(Message::Refused)) => refused += 1,
+                        Some(Ok(Message::Ack)) => acks += 1,
+                        Some(Ok(Message::Other(_))) => other += 1,
                         _ => {}
                     }
                     c = &c[n..];

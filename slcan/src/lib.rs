@@ -16,13 +16,13 @@ mod adapter;
 mod client;
 mod decoder;
 mod error;
-mod line;
+mod message;
 
 pub use adapter::{Adapter, Host};
 pub use client::{Client, Command, Expect, Link, Reply, TX_CAPACITY};
 pub use decoder::Decoder;
 pub use error::Error;
-pub use line::{Line, bitrate_code, decode_line, encode_frame};
+pub use message::{Message, bitrate_code, decode_line, encode_frame};
 pub use proto_core::CanFrame;
 
 /// The serial line to open an adapter with: 115200 baud 8N1, what the

@@ -22,8 +22,8 @@
 use core::time::Duration;
 
 pub use ::slcan::{
-    CanFrame, Client, Command, Decoder, Error, LINE, Line, Link, Reply, bitrate_code, decode_line,
-    encode_frame,
+    CanFrame, Client, Command, Decoder, Error, LINE, Link, Message, Reply, bitrate_code,
+    decode_line, encode_frame,
 };
 
 /// How long an adapter may take to acknowledge a command.

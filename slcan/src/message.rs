@@ -12,12 +12,14 @@ use proto_core::{CanFrame, Writer};
 
 use crate::Error;
 
-/// A decoded line.
+/// What one SLCAN line says, decoded: a CAN frame, an acknowledgement, a
+/// refusal or another line. (The serial format the lines travel in is
+/// [`LINE`](crate::LINE), a [`proto_core::Line`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Line<'a> {
+pub enum Message<'a> {
     /// A CAN frame (`t`, `T`, `r`, `R`).
     Frame(CanFrame),
     /// An adapter's acknowledgement of a transmitted frame (`z`, `Z`).
@@ -36,17 +38,18 @@ fn at(e: hex::Error) -> Error {
     Error::Line { offset: e.offset }
 }
 
-/// Decodes one line (CR removed; an empty line is [`Line::Ack`]).
-pub fn decode_line(line: &[u8]) -> Result<Line<'_>, Error> {
+/// Decodes one line (CR removed) into its [`Message`]; an empty line is
+/// [`Message::Ack`].
+pub fn decode_line(line: &[u8]) -> Result<Message<'_>, Error> {
     let (idlen, remote) = match line.first() {
         Some(b't') => (3, false),
         Some(b'T') => (8, false),
         Some(b'r') => (3, true),
         Some(b'R') => (8, true),
-        Some(b'z' | b'Z') if line.len() == 1 => return Ok(Line::Sent),
-        Some(0x07) => return Ok(Line::Refused),
-        None => return Ok(Line::Ack),
-        _ => return Ok(Line::Other(line)),
+        Some(b'z' | b'Z') if line.len() == 1 => return Ok(Message::Sent),
+        Some(0x07) => return Ok(Message::Refused),
+        None => return Ok(Message::Ack),
+        _ => return Ok(Message::Other(line)),
     };
     let mut r = Reader::new(line, Case::Any);
     r.byte();
@@ -74,7 +77,7 @@ pub fn decode_line(line: &[u8]) -> Result<Line<'_>, Error> {
         }
         _ => return Err(Error::Line { offset: r.offset() }),
     }
-    Ok(Line::Frame(CanFrame {
+    Ok(Message::Frame(CanFrame {
         id,
         extended: idlen == 8,
         remote,
@@ -134,12 +137,15 @@ mod tests {
         let mut buf = [0u8; 32];
         let n = encode_frame(&f, &mut buf).unwrap();
         assert_eq!(&buf[..n], b"t35667A13F2FE6B01\r");
-        assert_eq!(decode_line(&buf[..n - 1]).unwrap(), Line::Frame(f));
+        assert_eq!(decode_line(&buf[..n - 1]).unwrap(), Message::Frame(f));
         // Lower-case hex (python-can's data) and a timestamp are accepted.
-        assert_eq!(decode_line(b"t35667a13f2fe6b01").unwrap(), Line::Frame(f));
+        assert_eq!(
+            decode_line(b"t35667a13f2fe6b01").unwrap(),
+            Message::Frame(f)
+        );
         assert_eq!(
             decode_line(b"t35667A13F2FE6B011A2B").unwrap(),
-            Line::Frame(f)
+            Message::Frame(f)
         );
         let ext = CanFrame::new_extended(0x18FF50E5, &[1, 2]);
         let n = encode_frame(&ext, &mut buf).unwrap();
@@ -151,7 +157,7 @@ mod tests {
         };
         let n = encode_frame(&remote, &mut buf).unwrap();
         assert_eq!(&buf[..n], b"r3058\r");
-        assert_eq!(decode_line(b"r3058").unwrap(), Line::Frame(remote));
+        assert_eq!(decode_line(b"r3058").unwrap(), Message::Frame(remote));
         assert_eq!(
             encode_frame(&CanFrame::new(0x356, &[1]), &mut buf[..4]),
             Err(Error::BufferTooSmall)
@@ -168,9 +174,9 @@ mod tests {
 
     #[test]
     fn other_lines_and_errors() {
-        assert_eq!(decode_line(b"z").unwrap(), Line::Sent);
-        assert_eq!(decode_line(b"").unwrap(), Line::Ack);
-        assert_eq!(decode_line(b"S6").unwrap(), Line::Other(b"S6"));
+        assert_eq!(decode_line(b"z").unwrap(), Message::Sent);
+        assert_eq!(decode_line(b"").unwrap(), Message::Ack);
+        assert_eq!(decode_line(b"S6").unwrap(), Message::Other(b"S6"));
         assert_eq!(decode_line(b"t35"), Err(Error::Line { offset: 3 }));
         assert_eq!(decode_line(b"t3569"), Err(Error::Line { offset: 4 }));
         assert_eq!(decode_line(b"t356201"), Err(Error::Line { offset: 7 }));
