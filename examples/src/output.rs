@@ -8,6 +8,23 @@ pub fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// The plain name of an enum value, for people: its serde name with spaces
+/// (`Mode::Battery` is "battery", `ResponseCode::Ready(11)` is "ready 11").
+pub fn name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value).unwrap_or(Value::Null) {
+        Value::String(s) => s.replace('_', " "),
+        Value::Object(m) if m.len() == 1 => m
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::Null => k.replace('_', " "),
+                v => format!("{} {}", k.replace('_', " "), v),
+            })
+            .collect(),
+        Value::Null => "none".into(),
+        other => other.to_string(),
+    }
+}
+
 /// A two-column table of `value`'s fields, nested fields joined with `.`.
 /// Flag objects print the names of the flags that are set.
 pub fn table<T: Serialize>(value: &T) -> String {

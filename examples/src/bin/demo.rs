@@ -9,7 +9,9 @@ use axpert_proto::{BatterySystem, Command, Decimal, Inquiry, Response};
 use bms_can::{Battery, KeepAlive, Message, Profile};
 use clap::Parser;
 use enc_ascii::{Address, Control, Frequency, Radix, Reading, Request, Value};
-use examples::{axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive, modbus_sim::Bus};
+use examples::{
+    axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive, modbus_sim::Bus, output::name,
+};
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::{
     StdClock, enc,
@@ -96,17 +98,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Response::RatedInfo(r) = ask(Inquiry::RatedInfo.into())? {
         println!(
-            "inverter: rated {} VA, battery {} V, output priority {:?}, bulk {} V",
+            "inverter: rated {} VA, battery {} V, output priority {}, bulk {} V",
             r.ac_output_rating_apparent_power,
             r.battery_rating_voltage,
-            r.output_source_priority,
+            name(&r.output_source_priority),
             r.battery_bulk_voltage
         );
     }
     // A setting within range is acknowledged; one outside is refused before
     // any byte goes out.
     let set = Command::from_name("PCVV", &["57.6"], BatterySystem::V48)?;
-    println!("inverter: {set} -> {:?}", ask(set)?);
+    let answer = match ask(set)? {
+        Response::Ack => "acknowledged".to_string(),
+        Response::Nak => "refused by the unit (NAK)".to_string(),
+        other => name(&other),
+    };
+    println!("inverter: {set} -> {answer}");
     match Command::from_name("PCVV", &["60.0"], BatterySystem::V48) {
         Err(e) => println!("inverter: PCVV 60.0 refused locally: {e}"),
         Ok(c) => println!("inverter: {c} unexpectedly accepted"),
@@ -124,10 +131,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let one = Address::new(1)?;
     let mut tell = |command: enc_ascii::Command| drive.transact(&Request::new(one, command));
     let set = enc_ascii::Command::Control(Control::SetFrequency(Frequency::parse("40.00")?));
-    println!("drive: set 40.00 Hz -> {:?}", tell(set)?.map(|r| r.code));
+    let code = |r: Option<enc_ascii::Response>| r.map_or("no reply".into(), |r| name(&r.code));
+    println!("drive: set 40.00 Hz -> {}", code(tell(set)?));
     println!(
-        "drive: run -> {:?}",
-        tell(enc_ascii::Command::Control(Control::Run))?.map(|r| r.code)
+        "drive: run -> {}",
+        code(tell(enc_ascii::Command::Control(Control::Run))?)
     );
     match Frequency::parse("700") {
         Err(e) => println!("drive: 700 Hz refused locally: {e}"),
@@ -152,7 +160,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("run", write(0x2000, 5)),
     ] {
         let reply = vm.ask(&(1, request))?;
-        println!("modbus drive: {what} -> {:?}", reply.response());
+        let answer = match reply.response() {
+            modbus_rtu_lite::Response::WriteSingleRegister { address, value } => {
+                format!("written: register {address:#06x} = {value}")
+            }
+            modbus_rtu_lite::Response::Exception { code, .. } => {
+                format!("refused: exception {:02} ({})", code.code(), name(&code))
+            }
+            other => name(&other),
+        };
+        println!("modbus drive: {what} -> {answer}");
     }
 
     // The battery, over SLCAN: we act as the inverter and send the keep-alive.
@@ -187,8 +204,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(args.seconds) {
         let mode = match ask(Inquiry::Mode.into())? {
-            Response::Mode(m) => format!("{m:?}"),
-            other => format!("{other:?}"),
+            Response::Mode(m) => name(&m),
+            other => name(&other),
         };
         let Response::GeneralStatus(s) = ask(Inquiry::GeneralStatus.into())? else {
             continue;
