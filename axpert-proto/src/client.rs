@@ -67,6 +67,7 @@ impl<const N: usize> Protocol for Link<N> {
     /// The inquiry the reply answers (`None`: a setting or raw command).
     type Expect = Option<Inquiry>;
     type Reply = Response;
+    type Answer<'a> = Response;
     type Error = Error;
     type Inbound = core::convert::Infallible;
 
@@ -101,6 +102,10 @@ impl<const N: usize> Protocol for Link<N> {
 
     fn discarded(&self) -> u64 {
         self.framer.discarded()
+    }
+
+    fn answer(&self, reply: Response) -> Response {
+        reply
     }
 }
 

@@ -78,6 +78,7 @@ impl<const N: usize> Protocol for Link<N> {
     /// Address and command index the reply must carry.
     type Expect = (u8, u8);
     type Reply = Response;
+    type Answer<'a> = Response;
     type Error = Error;
     type Inbound = core::convert::Infallible;
 
@@ -126,6 +127,10 @@ impl<const N: usize> Protocol for Link<N> {
 
     fn discarded(&self) -> u64 {
         self.framer.discarded()
+    }
+
+    fn answer(&self, reply: Response) -> Response {
+        reply
     }
 }
 

@@ -55,7 +55,8 @@ fn our_client_against_a_pymodbus_server() {
     let _server = common::pymodbus_server(&py, pty.path());
     std::thread::sleep(Duration::from_millis(1500));
     let mut d = common::modbus_driver(pty.master());
-    let mut ask = |unit: u8, r: &Request<'_>| d.transact(&(unit, *r)).unwrap();
+    let mut ask =
+        |unit: u8, r: &Request<'_>| d.transact(&(unit, *r)).unwrap().map(|r| r.to_owned());
 
     let reply = ask(
         1,
@@ -359,7 +360,7 @@ fn our_client_against_a_libmodbus_slave() {
     assert_eq!(line.trim(), "ready");
     let _slave = common::Killed(child);
     let mut d = common::modbus_driver(pty.master());
-    let mut ask = |r: &Request<'_>| d.transact(&(1, *r)).unwrap();
+    let mut ask = |r: &Request<'_>| d.transact(&(1, *r)).unwrap().map(|r| r.to_owned());
 
     let r = ask(&Request::ReadHoldingRegisters {
         start: 0,

@@ -19,32 +19,24 @@ use crate::{
     framer::{Framer, Mode, Side},
 };
 
-/// A received reply: the ADU, decoded on demand (data borrows from it).
+/// A received reply: the ADU as the client kept it, decoded on demand (the
+/// data borrows from it). Borrowed from the client, or from the driver that
+/// returned it, until the next request: the frame is not moved around.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reply {
-    adu: [u8; MAX_ADU],
-    len: usize,
+pub struct Reply<'a> {
+    adu: &'a [u8],
 }
 
-impl Reply {
-    fn new(bytes: &[u8]) -> Self {
-        let mut adu = [0; MAX_ADU];
-        let len = bytes.len().min(MAX_ADU);
-        if let (Some(dst), Some(src)) = (adu.get_mut(..len), bytes.get(..len)) {
-            dst.copy_from_slice(src);
-        }
-        Reply { adu, len }
-    }
-
+impl<'a> Reply<'a> {
     /// The ADU as received.
-    pub fn bytes(&self) -> &[u8] {
-        self.adu.get(..self.len).unwrap_or_default()
+    pub fn bytes(&self) -> &'a [u8] {
+        self.adu
     }
 
     /// The decoded response (an exception is `Response::Exception`).
-    pub fn response(&self) -> Response<'_> {
+    pub fn response(&self) -> Response<'a> {
         // Checked when the reply was accepted, so this cannot fail.
-        decode_response(self.bytes()).map_or(
+        decode_response(self.adu).map_or(
             Response::Custom {
                 function: 0,
                 data: &[],
@@ -54,10 +46,57 @@ impl Reply {
     }
 }
 
+impl Reply<'_> {
+    /// A copy to keep past the next request (256 bytes: keep it out of
+    /// hot paths and small stacks).
+    pub fn to_owned(&self) -> OwnedReply {
+        let mut adu = [0; MAX_ADU];
+        let len = self.adu.len().min(MAX_ADU);
+        if let (Some(dst), Some(src)) = (adu.get_mut(..len), self.adu.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        OwnedReply { adu, len }
+    }
+}
+
+/// A reply copied out of the client, to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnedReply {
+    adu: [u8; MAX_ADU],
+    len: usize,
+}
+
+impl OwnedReply {
+    /// The reply, as borrowed from the client.
+    pub fn reply(&self) -> Reply<'_> {
+        Reply {
+            adu: self.adu.get(..self.len).unwrap_or_default(),
+        }
+    }
+
+    /// The ADU as received.
+    pub fn bytes(&self) -> &[u8] {
+        self.reply().bytes()
+    }
+
+    /// The decoded response.
+    pub fn response(&self) -> Response<'_> {
+        self.reply().response()
+    }
+}
+
+/// The token a transaction's event carries when a reply was accepted; read
+/// the reply with [`Client::answer`](proto_core::Client::answer) (the
+/// drivers do it for you).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Accepted;
+
 /// What a transaction ended with: the server's reply (an exception
 /// response included), a broadcast sent, a reply from the server asked
 /// that failed to decode or does not answer the request, or a time-out.
-pub type Event = proto_core::Event<Reply, Error>;
+pub type Event = proto_core::Event<Accepted, Error>;
 
 /// The client: the workspace's one [`proto_core::Client`] around [`Link`].
 /// Requests are `(unit address, request)`; build one from a [`Config`].
@@ -121,6 +160,9 @@ impl Config {
 #[derive(Debug, Clone)]
 pub struct Link {
     framer: Framer,
+    /// The last reply accepted, kept in place for [`Reply`].
+    reply: [u8; MAX_ADU],
+    reply_len: usize,
 }
 
 impl Link {
@@ -128,6 +170,8 @@ impl Link {
     pub fn new(line: Line, mode: Mode, now: Duration) -> Self {
         Link {
             framer: Framer::new(line, mode, Side::Responses, now),
+            reply: [0; MAX_ADU],
+            reply_len: 0,
         }
     }
 
@@ -136,7 +180,7 @@ impl Link {
         &mut self.framer
     }
 
-    fn verdict(&mut self, expect: Option<&Expected>) -> Option<Verdict<Reply, Error>> {
+    fn verdict(&mut self, expect: Option<&Expected>) -> Option<Verdict<Accepted, Error>> {
         let adu = match self.framer.poll_frame()? {
             Ok(adu) => adu,
             Err(_) => return Some(Verdict::Cut),
@@ -149,7 +193,16 @@ impl Link {
             Ok((addr, r)) => match expect.map(|x| x.check(addr, &r)) {
                 Some(Err(e @ Error::Mismatch { .. })) => Verdict::Stray(e),
                 Some(Err(e)) => Verdict::Error(e),
-                Some(Ok(())) | None => Verdict::Reply(Reply::new(adu)),
+                // Only an awaited reply is kept: the frame is copied once.
+                Some(Ok(())) => {
+                    let n = adu.len().min(MAX_ADU);
+                    if let (Some(dst), Some(src)) = (self.reply.get_mut(..n), adu.get(..n)) {
+                        dst.copy_from_slice(src);
+                        self.reply_len = n;
+                    }
+                    Verdict::Reply(Accepted)
+                }
+                None => Verdict::Reply(Accepted),
             },
         })
     }
@@ -158,7 +211,8 @@ impl Link {
 impl Protocol for Link {
     type Request<'a> = (u8, Request<'a>);
     type Expect = Expected;
-    type Reply = Reply;
+    type Reply = Accepted;
+    type Answer<'a> = Reply<'a>;
     type Error = Error;
     type Inbound = core::convert::Infallible;
 
@@ -177,7 +231,7 @@ impl Protocol for Link {
         now: Duration,
         bytes: &[u8],
         expect: Option<&Expected>,
-    ) -> (usize, Option<Verdict<Reply, Error>>) {
+    ) -> (usize, Option<Verdict<Accepted, Error>>) {
         let n = self.framer.feed(now, bytes);
         (n, self.verdict(expect))
     }
@@ -186,7 +240,7 @@ impl Protocol for Link {
         &mut self,
         now: Duration,
         expect: Option<&Expected>,
-    ) -> Option<Verdict<Reply, Error>> {
+    ) -> Option<Verdict<Accepted, Error>> {
         self.framer.handle_timeout(now);
         self.verdict(expect)
     }
@@ -197,6 +251,12 @@ impl Protocol for Link {
 
     fn discarded(&self) -> u64 {
         self.framer.discarded()
+    }
+
+    fn answer(&self, _: Accepted) -> Reply<'_> {
+        Reply {
+            adu: self.reply.get(..self.reply_len).unwrap_or_default(),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `serde::Serialize` and `defmt::Format` written by hand, where a derive
 //! cannot see the values: file record groups kept as raw bytes, device
-//! identification objects, and a client's [`Reply`] (an owned ADU). No
+//! identification objects, and a client's [`Reply`] (a borrowed ADU). No
 //! allocation: everything is written as it is read from the frame.
 
 #[cfg(feature = "serde")]
@@ -102,12 +102,12 @@ impl Serialize for DeviceId<'_> {
 }
 
 /// The unit address a reply came from.
-fn reply_address(r: &Reply) -> u8 {
+fn reply_address(r: &Reply<'_>) -> u8 {
     r.bytes().first().copied().unwrap_or_default()
 }
 
 #[cfg(feature = "serde")]
-impl Serialize for Reply {
+impl Serialize for Reply<'_> {
     /// `{address, response, adu}`: the unit that answered, the decoded
     /// response, and the ADU as received (CRC included).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -120,7 +120,7 @@ impl Serialize for Reply {
 }
 
 #[cfg(feature = "defmt")]
-impl defmt::Format for Reply {
+impl defmt::Format for Reply<'_> {
     fn format(&self, f: defmt::Formatter) {
         defmt::write!(
             f,

@@ -32,7 +32,7 @@ pub mod server;
 pub mod timing;
 
 pub use answer::{Expected, Field};
-pub use client::{Client, Config, Event, Link, Reply};
+pub use client::{Accepted, Client, Config, Event, Link, OwnedReply, Reply};
 pub use data::{Bits, Exception, Words};
 pub use error::Error;
 pub use file::FileRecord;

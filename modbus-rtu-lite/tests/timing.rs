@@ -222,7 +222,7 @@ fn poll_loop_reaches_the_wire_limit() {
         match client.poll_event() {
             Some(Event::Reply(rep)) => {
                 assert!(
-                    matches!(rep.response(), Response::ReadHoldingRegisters(w) if w.len() == 125)
+                    matches!(client.answer(rep).response(), Response::ReadHoldingRegisters(w) if w.len() == 125)
                 );
                 done += 1;
             }
@@ -320,7 +320,7 @@ fn client_broadcast_turnaround_and_strays() {
         panic!()
     };
     assert!(matches!(
-        r.response(),
+        c.answer(r).response(),
         Response::Exception { function: 3, .. }
     ));
     // Silence: a time-out.

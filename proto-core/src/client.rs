@@ -87,8 +87,16 @@ pub trait Protocol {
     type Request<'a>;
     /// What the awaited reply must match, kept while it is awaited.
     type Expect;
-    /// An accepted reply.
+    /// An accepted reply, as the transaction's event carries it. Keep it
+    /// small: it is moved out through [`Client::poll_event`]. A protocol
+    /// whose replies are big frames keeps the frame itself and makes this a
+    /// token, read through [`answer`](Self::answer).
     type Reply;
+    /// The accepted reply as the caller reads it: the reply itself, or a
+    /// view borrowed from the protocol (a frame kept in place, not moved).
+    type Answer<'a>
+    where
+        Self: 'a;
     /// The protocol's error.
     type Error;
     /// What arrives on its own, not as a reply (CAN frames from the bus);
@@ -144,6 +152,10 @@ pub trait Protocol {
     fn poll_inbound(&mut self) -> Option<Self::Inbound> {
         None
     }
+
+    /// The caller's view of `reply`, the reply the last transaction ended
+    /// with (valid until the next `send` or `feed`).
+    fn answer(&self, reply: Self::Reply) -> Self::Answer<'_>;
 }
 
 /// A protocol's verdict on a frame.
@@ -316,6 +328,13 @@ impl<P: Protocol, const TX: usize> Client<P, TX> {
         self.stray.take()
     }
 
+    /// The caller's view of `reply`, the reply the last transaction ended
+    /// with: for most protocols the reply itself, for Modbus a view of the
+    /// frame the client kept (valid until the next `send` or `feed`).
+    pub fn answer(&self, reply: P::Reply) -> P::Answer<'_> {
+        self.protocol.answer(reply)
+    }
+
     /// The next thing that arrived on its own, not as a reply (a CAN frame
     /// from the bus), once.
     pub fn poll_inbound(&mut self) -> Option<P::Inbound> {
@@ -372,6 +391,10 @@ fn awaited<X>(deadline: Option<Duration>, expect: &Option<X>) -> Option<&X> {
 impl<P: Protocol, const TX: usize> crate::ClientMachine for Client<P, TX> {
     type Request<'a> = P::Request<'a>;
     type Reply = P::Reply;
+    type Answer<'a>
+        = P::Answer<'a>
+    where
+        Self: 'a;
     type Error = P::Error;
     type Inbound = P::Inbound;
 
@@ -406,6 +429,10 @@ impl<P: Protocol, const TX: usize> crate::ClientMachine for Client<P, TX> {
     fn poll_inbound(&mut self) -> Option<P::Inbound> {
         Client::poll_inbound(self)
     }
+
+    fn answer(&self, reply: P::Reply) -> P::Answer<'_> {
+        Client::answer(self, reply)
+    }
 }
 
 #[cfg(test)]
@@ -425,8 +452,13 @@ mod tests {
         type Request<'a> = [u8; 2];
         type Expect = [u8; 2];
         type Reply = u8;
+        type Answer<'a> = u8;
         type Error = (u8, u8);
         type Inbound = core::convert::Infallible;
+
+        fn answer(&self, reply: u8) -> u8 {
+            reply
+        }
 
         fn encode(
             &self,

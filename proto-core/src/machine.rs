@@ -20,8 +20,12 @@ use crate::{Counters, Event};
 pub trait ClientMachine {
     /// A request.
     type Request<'a>;
-    /// An accepted reply.
+    /// An accepted reply, as the transaction's event carries it (small).
     type Reply;
+    /// The accepted reply as the caller reads it (see [`answer`](Self::answer)).
+    type Answer<'a>
+    where
+        Self: 'a;
     /// The protocol's error.
     type Error;
     /// What arrives on its own, not as a reply (CAN frames from the bus).
@@ -51,6 +55,10 @@ pub trait ClientMachine {
 
     /// The next thing that arrived on its own, not as a reply, once.
     fn poll_inbound(&mut self) -> Option<Self::Inbound>;
+
+    /// The caller's view of `reply`, the reply the last transaction ended
+    /// with (valid until the next `send` or `feed`).
+    fn answer(&self, reply: Self::Reply) -> Self::Answer<'_>;
 }
 
 /// The device side of a protocol: request bytes in, typed requests out to

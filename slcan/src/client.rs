@@ -151,6 +151,7 @@ impl<const Q: usize> Protocol for Link<Q> {
     type Request<'a> = Command;
     type Expect = Expect;
     type Reply = Reply;
+    type Answer<'a> = Reply;
     type Error = Error;
     type Inbound = CanFrame;
 
@@ -227,6 +228,10 @@ impl<const Q: usize> Protocol for Link<Q> {
 
     fn discarded(&self) -> u64 {
         self.decoder.discarded()
+    }
+
+    fn answer(&self, reply: Reply) -> Reply {
+        reply
     }
 }
 

@@ -31,13 +31,19 @@ impl<T: Read + Write, C: Clock, M: ClientMachine> Driver<T, C, M> {
     /// protocol's refusal, such as an exception or a NAK, is a reply), or
     /// `Ok(None)` for a broadcast, which no device answers. An invalid
     /// request is refused before any byte is written.
-    pub fn transact(&mut self, request: &M::Request<'_>) -> Outcome<M::Reply, T::Error, M::Error> {
+    pub fn transact(
+        &mut self,
+        request: &M::Request<'_>,
+    ) -> Outcome<M::Answer<'_>, T::Error, M::Error> {
         embassy_futures::block_on(self.inner.transact(request))
     }
 
     /// [`transact`](Self::transact) for a request that is answered: a
     /// broadcast gives [`Error::Broadcast`] (after it was sent).
-    pub fn ask(&mut self, request: &M::Request<'_>) -> Result<M::Reply, Error<T::Error, M::Error>> {
+    pub fn ask(
+        &mut self,
+        request: &M::Request<'_>,
+    ) -> Result<M::Answer<'_>, Error<T::Error, M::Error>> {
         embassy_futures::block_on(self.inner.ask(request))
     }
 

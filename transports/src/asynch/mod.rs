@@ -48,12 +48,12 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
     pub async fn transact(
         &mut self,
         request: &M::Request<'_>,
-    ) -> Outcome<M::Reply, T::Error, M::Error> {
+    ) -> Outcome<M::Answer<'_>, T::Error, M::Error> {
         self.machine
             .send(self.timer.now(), request)
             .map_err(Error::Protocol)?;
         match self.run().await? {
-            Event::Reply(r) => Ok(Some(r)),
+            Event::Reply(r) => Ok(Some(self.machine.answer(r))),
             Event::Broadcast => Ok(None),
             Event::Error(e) => Err(Error::Protocol(e)),
             Event::Timeout => Err(Error::Timeout),
@@ -65,7 +65,7 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
     pub async fn ask(
         &mut self,
         request: &M::Request<'_>,
-    ) -> Result<M::Reply, Error<T::Error, M::Error>> {
+    ) -> Result<M::Answer<'_>, Error<T::Error, M::Error>> {
         self.transact(request).await?.ok_or(Error::Broadcast)
     }
 
