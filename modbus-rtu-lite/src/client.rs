@@ -16,7 +16,7 @@ use proto_core::{Protocol, Verdict};
 
 use crate::{
     BROADCAST, Error, Expected, Line, MAX_ADU, Request, Response, decode_response, encode_request,
-    framer::{Framer, Mode, Side},
+    framer::{Framer, Mode, ResponseSide},
 };
 
 /// A received reply: the ADU as the client kept it, decoded on demand (the
@@ -159,7 +159,9 @@ impl Config {
 /// [`Error::NotAnswer`], naming both values.
 #[derive(Debug, Clone)]
 pub struct Link {
-    framer: Framer,
+    /// Responses only, fixed at compile time: a client image does not link
+    /// the request-side prediction and plausibility code.
+    framer: Framer<ResponseSide>,
     /// The last reply accepted, kept in place for [`Reply`].
     reply: [u8; MAX_ADU],
     reply_len: usize,
@@ -169,14 +171,14 @@ impl Link {
     /// A link on `line` framing replies by `mode`, started at `now`.
     pub fn new(line: Line, mode: Mode, now: Duration) -> Self {
         Link {
-            framer: Framer::new(line, mode, Side::Responses, now),
+            framer: Framer::new(line, mode, ResponseSide, now),
             reply: [0; MAX_ADU],
             reply_len: 0,
         }
     }
 
     /// The reply framer, to tune its timers.
-    pub fn framer_mut(&mut self) -> &mut Framer {
+    pub fn framer_mut(&mut self) -> &mut Framer<ResponseSide> {
         &mut self.framer
     }
 

@@ -67,6 +67,11 @@ pub enum Mode {
 }
 
 /// Which side's frames are framed (length prediction differs).
+///
+/// A [`Framer`] built with a `Side` chooses at run time and carries the
+/// code for both sides; [`RequestSide`] and [`ResponseSide`] fix the side
+/// at compile time, so an image links only that side's code (what
+/// [`Server`](crate::Server) and [`Link`](crate::Link) use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -76,6 +81,45 @@ pub enum Side {
     Requests,
     /// Responses, as a client receives them.
     Responses,
+}
+
+/// A framer's side, as a type: [`Side`] (chosen at run time, both sides'
+/// code linked), [`RequestSide`] or [`ResponseSide`] (fixed at compile
+/// time, only that side's code linked).
+pub trait Sided: Copy + core::fmt::Debug {
+    /// The side.
+    fn side(&self) -> Side;
+}
+
+impl Sided for Side {
+    #[inline]
+    fn side(&self) -> Side {
+        *self
+    }
+}
+
+/// Requests only, fixed at compile time: `Framer::new(line, mode, RequestSide, now)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RequestSide;
+
+impl Sided for RequestSide {
+    #[inline(always)]
+    fn side(&self) -> Side {
+        Side::Requests
+    }
+}
+
+/// Responses only, fixed at compile time: `Framer::new(line, mode, ResponseSide, now)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ResponseSide;
+
+impl Sided for ResponseSide {
+    #[inline(always)]
+    fn side(&self) -> Side {
+        Side::Responses
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,11 +149,12 @@ enum Start {
     Not,
 }
 
-/// A framer with a 256-byte buffer.
+/// A framer with a 256-byte buffer, for the side `S` (see [`Sided`]):
+/// `Framer` alone is `Framer<Side>`, its side chosen at run time.
 #[derive(Debug, Clone)]
-pub struct Framer {
+pub struct Framer<S = Side> {
     mode: Mode,
-    side: Side,
+    side: S,
     t15: Duration,
     t35: Duration,
     state: State,
@@ -128,10 +173,10 @@ pub struct Framer {
     searched: usize,
 }
 
-impl Framer {
+impl<S: Sided> Framer<S> {
     /// A framer for `line`, started at `now`. In timing mode the line must
     /// first be quiet for t3.5.
-    pub fn new(line: Line, mode: Mode, side: Side, now: Duration) -> Self {
+    pub fn new(line: Line, mode: Mode, side: S, now: Duration) -> Self {
         Framer {
             mode,
             side,
@@ -240,7 +285,7 @@ impl Framer {
     }
 
     fn predict(&self, b: &[u8]) -> length::Length {
-        match self.side {
+        match self.side.side() {
             Side::Requests => length::request(b),
             Side::Responses => length::response(b),
         }
@@ -300,7 +345,7 @@ impl Framer {
     /// chance, and most chance matches are exception-shaped. Anything else
     /// is still found at the silence.
     fn plausible(&self, f: &[u8]) -> bool {
-        match self.side {
+        match self.side.side() {
             Side::Requests => matches!(decode_request(f), Ok((0..=247, _))),
             Side::Responses => match decode_response(f) {
                 Ok((

@@ -39,7 +39,7 @@ pub use file::FileRecord;
 pub use frame::{
     BROADCAST, MAX_ADU, crc16, decode_request, decode_response, encode_request, encode_response,
 };
-pub use framer::{Framer, Mode, Side};
+pub use framer::{Framer, Mode, RequestSide, ResponseSide, Side, Sided};
 pub use pdu::{DeviceId, Request, Response};
 pub use server::{Counters, Handler, Server};
 pub use timing::{LINE, Line, Parity, Timing};

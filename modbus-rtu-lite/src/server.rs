@@ -15,7 +15,7 @@ use proto_core::Writer;
 
 use crate::{
     BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
-    framer::{Framer, Mode, Side},
+    framer::{Framer, Mode, RequestSide},
 };
 
 /// What the application provides. Every method has a default that answers
@@ -118,7 +118,9 @@ pub struct Counters {
 pub struct Server<H> {
     handler: H,
     addresses: [u8; 4],
-    framer: Framer,
+    /// Requests only, fixed at compile time: a server image does not link
+    /// the response-side prediction and plausibility code.
+    framer: Framer<RequestSide>,
     counters: Counters,
     listen_only: bool,
     /// 08/01 was answered: clear the counters once the echo is out.
@@ -133,7 +135,7 @@ impl<H: Handler> Server<H> {
         Server {
             handler,
             addresses,
-            framer: Framer::new(line, mode, Side::Requests, now),
+            framer: Framer::new(line, mode, RequestSide, now),
             counters: Counters::default(),
             listen_only: false,
             restart: false,
