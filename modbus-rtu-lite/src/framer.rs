@@ -42,7 +42,8 @@
 //!   `len`).
 //!
 //! Bytes handed over in one [`feed`](Framer::feed) are taken as arriving
-//! together at `now`; feed each read as it arrives. Memory: 256 bytes.
+//! together at `now`; feed each read as it arrives. Memory: one 256-byte
+//! buffer; frames are handed out in place.
 
 use core::time::Duration;
 
@@ -159,11 +160,17 @@ pub struct Framer<S = Side> {
     t35: Duration,
     state: State,
     last: Duration,
+    /// The bytes held are `buf[head..head + len]`: dropping bytes from the
+    /// front moves `head`, not the bytes, which move back to the start only
+    /// when new ones would not fit behind them (or `head` returns to 0 when
+    /// the buffer empties).
     buf: [u8; MAX_ADU],
+    head: usize,
     len: usize,
-    /// A finished frame (its length in `out`) or why one was dropped.
+    /// A finished frame, `buf[frame..frame + n]` (left in place: nothing
+    /// writes to the buffer until it is polled), or why one was dropped.
     ready: Option<Result<usize, Error>>,
-    out: [u8; MAX_ADU],
+    frame: usize,
     discarded: u64,
     /// Length mode: a frame was taken from the front with bytes behind it,
     /// which are looked at again once it has been polled.
@@ -182,16 +189,17 @@ impl<S: Sided> Framer<S> {
             side,
             t15: crate::timing::t15(&line),
             t35: crate::timing::t35(&line),
-            state: if mode == Mode::Timing {
+            state: if matches!(mode, Mode::Timing) {
                 State::Quiet
             } else {
                 State::Idle
             },
             last: now,
             buf: [0; MAX_ADU],
+            head: 0,
             len: 0,
             ready: None,
-            out: [0; MAX_ADU],
+            frame: 0,
             discarded: 0,
             rescan: false,
             searched: 0,
@@ -246,6 +254,7 @@ impl<S: Sided> Framer<S> {
                 if let Some(first) = self.buf.first_mut() {
                     *first = b;
                 }
+                self.head = 0;
                 self.len = 1;
             }
             State::Receiving { bad } => {
@@ -257,7 +266,7 @@ impl<S: Sided> Framer<S> {
                     self.discarded += 1;
                 } else if bad.is_some() {
                     self.discarded += 1;
-                } else if let Some(slot) = self.buf.get_mut(self.len) {
+                } else if let Some(slot) = self.buf.get_mut(self.head + self.len) {
                     *slot = b;
                     self.len += 1;
                 } else {
@@ -277,7 +286,10 @@ impl<S: Sided> Framer<S> {
             // Nothing this long is a frame: shed the oldest byte.
             self.drop_front(1);
         }
-        if let Some(slot) = self.buf.get_mut(self.len) {
+        if self.head + self.len == MAX_ADU {
+            self.compact();
+        }
+        if let Some(slot) = self.buf.get_mut(self.head + self.len) {
             *slot = b;
             self.len += 1;
         }
@@ -320,7 +332,7 @@ impl<S: Sided> Framer<S> {
     /// goes on from where the last one stopped: a flood of garbage costs a
     /// few steps a byte, not the whole buffer.
     fn later_frame(&mut self) -> Option<usize> {
-        let b = self.buf.get(..self.len).unwrap_or_default();
+        let b = self.held();
         let mut found = None;
         let mut k = self.searched.max(1);
         // A frame is at least 4 bytes.
@@ -368,12 +380,36 @@ impl<S: Sided> Framer<S> {
         self.discarded += n as u64;
     }
 
-    /// Removes the `n` oldest bytes.
+    /// The bytes held.
+    fn held(&self) -> &[u8] {
+        self.buf
+            .get(self.head..self.head + self.len)
+            .unwrap_or_default()
+    }
+
+    /// Removes the `n` oldest bytes (moves none).
     fn shift(&mut self, n: usize) {
         let n = n.min(self.len);
-        self.buf.copy_within(n..self.len, 0);
+        self.head += n;
         self.len -= n;
+        if self.len == 0 {
+            self.head = 0;
+        }
         self.searched = self.searched.saturating_sub(n);
+    }
+
+    /// Moves the bytes held to the start of the buffer, to make room
+    /// behind them. A byte at a time on purpose: rare (the buffer empties
+    /// between frames), and it keeps `memmove` out of the image.
+    fn compact(&mut self) {
+        for i in 0..self.len {
+            if let Some(&b) = self.buf.get(self.head + i)
+                && let Some(d) = self.buf.get_mut(i)
+            {
+                *d = b;
+            }
+        }
+        self.head = 0;
     }
 
     /// Length mode, as bytes arrive: finish a frame that has reached its
@@ -382,7 +418,7 @@ impl<S: Sided> Framer<S> {
     /// a complete frame is taken at once, the bytes in front of it dropped.
     fn scan(&mut self) {
         loop {
-            let frame = self.buf.get(..self.len).unwrap_or_default();
+            let frame = self.held();
             if frame.is_empty() {
                 self.state = State::Idle;
                 return;
@@ -397,9 +433,7 @@ impl<S: Sided> Framer<S> {
                     if let Some(k) = self.later_frame() {
                         self.drop_front(k);
                         // The frame is at the head now.
-                        if let Start::Frame(n) =
-                            self.start(self.buf.get(..self.len).unwrap_or_default())
-                        {
+                        if let Start::Frame(n) = self.start(self.held()) {
                             self.emit(n);
                             self.rescan = self.len > 0;
                         }
@@ -422,12 +456,12 @@ impl<S: Sided> Framer<S> {
     /// empty (and the framer idle) once nothing is left.
     fn drain(&mut self) {
         let total = self.len;
-        let needed = match self.predict(self.buf.get(..self.len).unwrap_or_default()) {
+        let needed = match self.predict(self.held()) {
             length::Length::Exact(n) | length::Length::AtLeast(n) if n > total => n,
             _ => total + 1,
         };
         loop {
-            let b = self.buf.get(..self.len).unwrap_or_default();
+            let b = self.held();
             if b.is_empty() {
                 break;
             }
@@ -451,10 +485,9 @@ impl<S: Sided> Framer<S> {
         }
     }
 
+    /// Hands out the `n` bytes at the front as a frame (in place).
     fn emit(&mut self, n: usize) {
-        if let (Some(dst), Some(src)) = (self.out.get_mut(..n), self.buf.get(..n)) {
-            dst.copy_from_slice(src);
-        }
+        self.frame = self.head;
         self.shift(n);
         self.ready = Some(Ok(n));
         if self.len == 0 {
@@ -481,6 +514,7 @@ impl<S: Sided> Framer<S> {
             (State::Receiving { bad: Some(e) }, _) => {
                 self.discarded += self.len as u64;
                 self.len = 0;
+                self.head = 0;
                 self.ready = Some(Err(e));
                 self.state = State::Idle;
             }
@@ -517,7 +551,10 @@ impl<S: Sided> Framer<S> {
             }
         }
         match self.ready.take()? {
-            Ok(n) => Some(Ok(self.out.get(..n).unwrap_or_default())),
+            Ok(n) => Some(Ok(self
+                .buf
+                .get(self.frame..self.frame + n)
+                .unwrap_or_default())),
             Err(e) => Some(Err(e)),
         }
     }
