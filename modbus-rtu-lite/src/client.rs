@@ -143,7 +143,19 @@ impl Config {
 
     /// A client with these settings, started at `now` (a timing-mode
     /// client first waits for t3.5 of quiet, as the spec asks).
-    pub fn client(&self, now: Duration) -> Client {
+    ///
+    /// A `const fn`: firmware can build the client (over 1 KB) at compile
+    /// time, in a `static`, instead of on the stack and moved into place:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use modbus_rtu_lite::{Client, Config, LINE};
+    ///
+    /// // Started at time 0: a timing-mode client waits t3.5 from there.
+    /// const CLIENT: Client = Config::new(LINE).client(Duration::ZERO);
+    /// # let _ = CLIENT;
+    /// ```
+    pub const fn client(&self, now: Duration) -> Client {
         Client::new(Link::new(self.line, self.mode, now), self.timeout)
             .with_turnaround(self.turnaround)
     }
@@ -168,8 +180,9 @@ pub struct Link {
 }
 
 impl Link {
-    /// A link on `line` framing replies by `mode`, started at `now`.
-    pub fn new(line: Line, mode: Mode, now: Duration) -> Self {
+    /// A link on `line` framing replies by `mode`, started at `now` (a
+    /// `const fn`, as [`Config::client`]).
+    pub const fn new(line: Line, mode: Mode, now: Duration) -> Self {
         Link {
             framer: Framer::new(line, mode, ResponseSide, now),
             reply: [0; MAX_ADU],

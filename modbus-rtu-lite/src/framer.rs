@@ -182,8 +182,9 @@ pub struct Framer<S = Side> {
 
 impl<S: Sided> Framer<S> {
     /// A framer for `line`, started at `now`. In timing mode the line must
-    /// first be quiet for t3.5.
-    pub fn new(line: Line, mode: Mode, side: S, now: Duration) -> Self {
+    /// first be quiet for t3.5. A `const fn`: a framer can be built at
+    /// compile time, into a `static`.
+    pub const fn new(line: Line, mode: Mode, side: S, now: Duration) -> Self {
         Framer {
             mode,
             side,
