@@ -15,7 +15,8 @@ use core::time::Duration;
 use proto_core::{Protocol, Verdict};
 
 use crate::{
-    BROADCAST, Error, Expected, Line, MAX_ADU, Request, Response, decode_response, encode_request,
+    BROADCAST, Error, Expected, Line, MAX_ADU, Request, Response, encode_request,
+    frame::decode_response_crc,
     framer::{Framer, Mode, ResponseSide},
 };
 
@@ -35,8 +36,9 @@ impl<'a> Reply<'a> {
 
     /// The decoded response (an exception is `Response::Exception`).
     pub fn response(&self) -> Response<'a> {
-        // Checked when the reply was accepted, so this cannot fail.
-        decode_response(self.adu).map_or(
+        // Checked (CRC included) when the reply was accepted, so this
+        // cannot fail, and the CRC is not computed again.
+        decode_response_crc(self.adu, false).map_or(
             Response::Custom {
                 function: 0,
                 data: &[],
@@ -196,12 +198,15 @@ impl Link {
     }
 
     fn verdict(&mut self, expect: Option<&Expected>) -> Option<Verdict<Accepted, Error>> {
+        // A length framer finds frames by their CRC: it is not computed
+        // again here (a timing framer's frames are checked here, once).
+        let check = !self.framer.checks_crc();
         let adu = match self.framer.poll_frame()? {
             Ok(adu) => adu,
             Err(_) => return Some(Verdict::Cut),
         };
         let want = expect.map(Expected::address);
-        Some(match decode_response(adu) {
+        Some(match decode_response_crc(adu, check) {
             Err(Error::Crc { .. }) => Verdict::Cut,
             Err(e) if adu.first().copied() == want => Verdict::Error(e),
             Err(e) => Verdict::Stray(e),
@@ -336,6 +341,46 @@ mod tests {
                 found: 4
             }))
         );
+    }
+
+    #[test]
+    fn the_crc_is_checked_once_in_either_mode_and_a_bad_one_cuts() {
+        // The length framer checks it, the link checks a timing framer's
+        // frames, and the accepted reply decodes without checking again.
+        let read = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 2,
+        };
+        let regs = [0u8, 42, 0, 7];
+        let (good, n) = reply(1, &Response::ReadHoldingRegisters(Words::new(&regs)));
+        let mut bad = good;
+        if let Some(b) = bad.get_mut(n - 1) {
+            *b ^= 1;
+        }
+        for mode in [Mode::Timing, Config::default().mode] {
+            let mut config = Config::new(Line::new(9600, Parity::Even, 1));
+            config.mode = mode;
+            let mut c = config.client(ms(0));
+            c.handle_timeout(ms(10));
+            c.send(ms(10), &(1, read)).unwrap();
+            assert!(c.poll_transmit(ms(10)).is_some());
+            c.feed(ms(20), &bad[..n]);
+            c.handle_timeout(ms(100));
+            assert_eq!(c.poll_event(), None, "{mode:?}");
+            assert_eq!(c.counters().cut, 1, "{mode:?}");
+            c.feed(ms(200), &good[..n]);
+            c.handle_timeout(ms(300));
+            let Some(Event::Reply(accepted)) = c.poll_event() else {
+                panic!("{mode:?}: no reply");
+            };
+            let answer = c.answer(accepted);
+            assert_eq!(answer.bytes(), &good[..n]);
+            assert_eq!(
+                answer.response(),
+                Response::ReadHoldingRegisters(Words::new(&regs))
+            );
+            assert_eq!(answer.to_owned().response(), answer.response());
+        }
     }
 
     #[test]

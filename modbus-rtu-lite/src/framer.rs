@@ -533,6 +533,12 @@ impl<S: Sided> Framer<S> {
         }
     }
 
+    /// Whether the frames handed out have had their CRC checked: in length
+    /// mode every one has (a frame is only ever found by its CRC).
+    pub(crate) fn checks_crc(&self) -> bool {
+        matches!(self.mode, Mode::Length { .. })
+    }
+
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<Duration> {
         match self.state {
