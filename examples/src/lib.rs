@@ -5,6 +5,7 @@ pub mod axpert_sim;
 pub mod bms_sim;
 pub mod cli;
 pub mod enc_sim;
+pub mod enc_text;
 pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;

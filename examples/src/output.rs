@@ -1,7 +1,101 @@
-//! Printing typed values as a readable table or as JSON.
+//! Printing typed values as a readable table or as JSON, and writing to
+//! stdout and stderr without panicking.
+
+use std::fmt;
+use std::io::{ErrorKind, Write as _};
 
 use serde::Serialize;
 use serde_json::Value;
+
+/// `println!` for the tools: a closed stdout (its reader went away, as
+/// `tool | head -3` does) ends the program quietly with exit code 0, and
+/// any other write error exits 1 with a message, where `println!` panics.
+#[macro_export]
+macro_rules! out {
+    () => {
+        $crate::output::write_out(::core::format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_out(::core::format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for the tools: a message that cannot be written (stderr
+/// closed) is dropped, never a panic; the program goes on to its exit code.
+#[macro_export]
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::output::write_err(::core::format_args!($($arg)*))
+    };
+}
+
+/// Writes `args` and a newline to stdout, flushed; see [`out!`].
+pub fn write_out(args: fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        // The reader is gone: nobody is left to tell.
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            write_err(format_args!("{}: cannot write to stdout: {e}", program()));
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Writes `args` and a newline to stderr; a failed write is dropped.
+pub fn write_err(args: fmt::Arguments<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_fmt(args)
+        .and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// This program's name, for messages.
+fn program() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tool".into())
+}
+
+/// Items as text for people: `1, 2, 3`, or `none`.
+pub fn list<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    let text: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    if text.is_empty() {
+        "none".into()
+    } else {
+        text.join(", ")
+    }
+}
+
+/// A driver's error as text for people. The transport's own `Display`
+/// shows an I/O error in Rust's `Debug` form (`Custom { kind: BrokenPipe,
+/// .. }`); this shows its message and what to check.
+pub fn why<E, P>(e: &transports::Error<E, P>) -> String
+where
+    E: fmt::Display + fmt::Debug,
+    P: fmt::Display,
+{
+    match e {
+        transports::Error::Io(io) => {
+            format!("i/o error: {io} (is the device, adapter or simulator still there?)")
+        }
+        transports::Error::Timeout => {
+            "no reply before the timeout (check the port, the line settings, the wiring \
+             and the device's address)"
+                .into()
+        }
+        other => other.to_string(),
+    }
+}
 
 /// Pretty JSON of `value`.
 pub fn json<T: Serialize>(value: &T) -> String {
@@ -156,7 +250,13 @@ pub fn parse_hex(parts: &[String]) -> Result<Vec<u8>, String> {
             u8::from_str_radix(&pair, 16)
                 .ok()
                 .filter(|_| pair.chars().all(|c| c.is_ascii_hexdigit()))
-                .ok_or_else(|| format!("not a hex byte at digit {}: {pair:?}", 2 * i))
+                .ok_or_else(|| {
+                    format!(
+                        "not a hex byte at digit {}: '{}'",
+                        2 * i,
+                        pair.escape_debug()
+                    )
+                })
         })
         .collect()
 }
@@ -164,6 +264,21 @@ pub fn parse_hex(parts: &[String]) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_and_errors_read_as_words() {
+        assert_eq!(list([1u8, 2]), "1, 2");
+        assert_eq!(list(Vec::<u8>::new()), "none");
+        let e = transports::Error::<std::io::Error, String>::Io(std::io::Error::new(
+            ErrorKind::BrokenPipe,
+            "Broken pipe",
+        ));
+        let text = why(&e);
+        assert!(text.starts_with("i/o error: Broken pipe ("), "{text}");
+        assert!(!text.contains("Custom"), "{text}");
+        let e = transports::Error::<std::io::Error, String>::Protocol("bad CRC".into());
+        assert_eq!(why(&e), "bad CRC");
+    }
 
     #[test]
     fn hex_with_spaces_and_prefixes() {

@@ -3,11 +3,10 @@
 //! `axpert-sim` creates a pseudo-terminal and prints its path;
 //! `axpert-sim --port PATH` serves on an existing serial device or pty.
 
-use std::io::Write as _;
-
 use axpert_proto::BatterySystem;
 use clap::Parser;
 use examples::axpert_sim::{Inverter, serve};
+use examples::{err, out};
 use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
@@ -27,6 +26,15 @@ struct Args {
     verbose: bool,
 }
 
+/// A reply as it goes on the wire, without its CRC and CR: `(230.0 50.0 ...`.
+fn wire(reply: &axpert_proto::Response) -> String {
+    let mut buf = [0u8; 512];
+    match reply.encode(&mut buf) {
+        Ok(n) => buf[..n.saturating_sub(3)].escape_ascii().to_string(),
+        Err(e) => format!("(not encodable: {e})"),
+    }
+}
+
 fn main() {
     let args = Args::parse();
     let system = match args.battery {
@@ -35,7 +43,7 @@ fn main() {
         48 => BatterySystem::V48,
         64 => BatterySystem::V48Hv64,
         other => {
-            eprintln!("axpert-sim: --battery {other}: use 12, 24, 48 or 64");
+            err!("axpert-sim: --battery {other}: use 12, 24, 48 or 64");
             std::process::exit(2);
         }
     };
@@ -43,7 +51,7 @@ fn main() {
     let verbose = args.verbose;
     let log = move |cmd: &str, reply: &axpert_proto::Response| {
         if verbose {
-            eprintln!("{cmd} -> {reply:?}");
+            err!("{cmd} -> {}", wire(reply));
         }
     };
     let result = match args.port {
@@ -53,24 +61,23 @@ fn main() {
                 ..axpert_proto::LINE
             };
             let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
-                eprintln!("axpert-sim: {path}: {e}");
+                err!("axpert-sim: {path}: {e}");
                 std::process::exit(1);
             });
-            println!("serving on {path}");
+            out!("serving on {path}");
             serve(&mut inverter, &mut port, || false, log)
         }
         None => {
             let mut pty = Pty::new().unwrap_or_else(|e| {
-                eprintln!("axpert-sim: cannot create a pseudo-terminal: {e}");
+                err!("axpert-sim: cannot create a pseudo-terminal: {e}");
                 std::process::exit(1);
             });
-            println!("{}", pty.path());
-            let _ = std::io::stdout().flush();
+            out!("{}", pty.path());
             serve(&mut inverter, pty.master(), || false, log)
         }
     };
     if let Err(e) = result {
-        eprintln!("axpert-sim: {e}");
+        err!("axpert-sim: {e}");
         std::process::exit(1);
     }
 }

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use axpert_proto::{BatterySystem, Command, Inquiry, ModelNumber, Response, Setting};
 use clap::Parser;
-use examples::output::{json, table};
+use examples::output::{json, list, table, why};
+use examples::{err, out};
 use transports::{
     StdClock,
     axpert::{self, Driver},
@@ -99,13 +100,13 @@ impl embedded_io::Write for Link {
 type Axpert = Driver<Link, StdClock>;
 
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
-    eprintln!("axpert: {msg}");
+    err!("axpert: {msg}");
     std::process::exit(code);
 }
 
 fn ask(d: &mut Axpert, cmd: &Command) -> Response {
     d.ask(cmd)
-        .unwrap_or_else(|e| fail(1, format!("{cmd}: {e}")))
+        .unwrap_or_else(|e| fail(1, format!("{cmd}: {}", why(&e))))
 }
 
 /// The battery system, from --battery or from the unit.
@@ -160,7 +161,13 @@ fn main() {
                 match hidraw::find(hidraw::AXPERT_USB_ID).as_slice() {
                     [one] => one.display().to_string(),
                     [] => fail(1, "no USB HID device 0665:5161 found"),
-                    many => fail(1, format!("several 0665:5161 devices, pick one: {many:?}")),
+                    many => fail(
+                        1,
+                        format!(
+                            "several 0665:5161 devices: {}; give one to --hidraw",
+                            list(many.iter().map(|p| p.display()))
+                        ),
+                    ),
                 }
             } else {
                 h.clone()
@@ -209,12 +216,12 @@ fn main() {
     loop {
         let reply = ask(&mut d, &cmd);
         if a.json {
-            println!("{}", json(&reply));
+            out!("{}", json(&reply));
         } else {
             match reply {
-                Response::Ack => println!("ACK"),
+                Response::Ack => out!("ACK"),
                 Response::Nak => {}
-                other => print!("{}", table(&other)),
+                other => out!("{}", table(&other).trim_end()),
             }
         }
         if reply == Response::Nak {
@@ -227,7 +234,7 @@ fn main() {
             Some(s) => {
                 std::thread::sleep(Duration::from_secs_f64(s));
                 if !a.json {
-                    println!();
+                    out!();
                 }
             }
             None => break,

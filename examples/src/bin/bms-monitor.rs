@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use bms_can::{Battery, KeepAlive, Message, Snapshot};
 use clap::Parser;
+use examples::output::why;
+use examples::{err, out};
 use serde_json::{Value, json};
 use transports::{
     StdClock,
@@ -57,7 +59,7 @@ fn slcan_bitrate(text: &str) -> Result<u32, String> {
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
-    eprintln!("bms-monitor: {msg}");
+    err!("bms-monitor: {msg}");
     std::process::exit(1);
 }
 
@@ -73,7 +75,7 @@ impl Bus {
         match self {
             Bus::Slcan(s) => {
                 let until = s.now() + Duration::from_millis(50);
-                s.receive(until).unwrap_or_else(|e| fail(e))
+                s.receive(until).unwrap_or_else(|e| fail(why(&e)))
             }
             #[cfg(target_os = "linux")]
             Bus::Can(c) => c.receive().unwrap_or_else(|e| fail(e)),
@@ -83,7 +85,8 @@ impl Bus {
     fn send(&mut self, f: &Frame) {
         match self {
             Bus::Slcan(s) => {
-                s.transact(&Command::Send(*f)).unwrap_or_else(|e| fail(e));
+                s.transact(&Command::Send(*f))
+                    .unwrap_or_else(|e| fail(why(&e)));
             }
             #[cfg(target_os = "linux")]
             Bus::Can(c) => c.send(f).unwrap_or_else(|e| fail(e)),
@@ -185,7 +188,7 @@ fn table(s: &Snapshot) -> String {
         let text = if names.is_empty() {
             "none".to_string()
         } else {
-            names.join(", ").to_lowercase()
+            names.join(", ").to_lowercase().replace('_', " ")
         };
         out.push_str(&format!("protection   {text} {}\n", age(f.age)));
     }
@@ -200,11 +203,12 @@ fn table(s: &Snapshot) -> String {
     }
     if let Some(r) = s.requests {
         let names: Vec<&str> = r.value.iter_names().map(|(n, _)| n).collect();
-        out.push_str(&format!(
-            "requests     {} {}\n",
-            names.join(", ").to_lowercase(),
-            age(r.age)
-        ));
+        let text = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ").to_lowercase().replace('_', " ")
+        };
+        out.push_str(&format!("requests     {text} {}\n", age(r.age)));
     }
     if let Some(m) = s.module_count {
         out.push_str(&format!("modules      {} {}\n", m.value, age(m.age)));
@@ -227,11 +231,11 @@ fn main() {
             // a port that stays silent may still carry frames, so go on.
             match s.transact(&Command::Open { bitrate: a.bitrate }) {
                 Ok(_) => {}
-                Err(transports::Error::Timeout) => eprintln!(
+                Err(transports::Error::Timeout) => err!(
                     "bms-monitor: {path}: the adapter did not acknowledge opening the \
                      channel; listening anyway (is it an SLCAN adapter, at this baud rate?)"
                 ),
-                Err(e) => fail(format!("{path}: opening the CAN channel: {e}")),
+                Err(e) => fail(format!("{path}: opening the CAN channel: {}", why(&e))),
             }
             Bus::Slcan(Box::new(s))
         }
@@ -266,9 +270,9 @@ fn main() {
             next_print += Duration::from_secs(1);
             let snap = battery.snapshot(now);
             if a.json {
-                println!("{}", snapshot_json(&snap));
+                out!("{}", snapshot_json(&snap));
             } else {
-                println!("{}", table(&snap));
+                out!("{}", table(&snap));
             }
         }
     }

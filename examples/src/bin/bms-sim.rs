@@ -4,11 +4,10 @@
 //! `bms-sim` creates a pseudo-terminal and prints its path; open it with
 //! `bms-monitor --slcan PATH` or python-can's `slcan` interface.
 
-use std::io::Write as _;
-
 use bms_can::Profile;
 use clap::Parser;
 use examples::bms_sim::{Pack, alarm_by_name};
+use examples::{err, out};
 use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
@@ -32,7 +31,7 @@ struct Args {
 
 /// Exits with `code`: 2 for a refused argument, 1 for an I/O error.
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
-    eprintln!("bms-sim: {msg}");
+    err!("bms-sim: {msg}");
     std::process::exit(code);
 }
 
@@ -65,19 +64,18 @@ fn main() {
             };
             let mut port =
                 Serial::open(&path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
-            println!("serving on {path}");
+            out!("serving on {path}");
             examples::bms_sim::serve(&mut pack, &mut port, || false)
         }
         None => {
             let mut pty = Pty::new()
                 .unwrap_or_else(|e| fail(1, format!("cannot create a pseudo-terminal: {e}")));
-            println!("{}", pty.path());
-            let _ = std::io::stdout().flush();
+            out!("{}", pty.path());
             examples::bms_sim::serve(&mut pack, pty.master(), || false)
         }
     };
     if let Err(e) = result {
-        eprintln!("bms-sim: {e}");
+        err!("bms-sim: {e}");
         std::process::exit(1);
     }
 }

@@ -6,6 +6,7 @@
 use axpert_proto::{BatterySystem, Command, Frame, Response, frame};
 use clap::{Parser, Subcommand};
 use examples::output::{json, parse_hex};
+use examples::{err, out};
 
 #[derive(Parser)]
 #[command(version, about = "Decode a frame to JSON")]
@@ -91,7 +92,7 @@ fn enc_bytes(parts: &[String]) -> Vec<u8> {
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
-    eprintln!("decode: {msg}");
+    err!("decode: {msg}");
     std::process::exit(1);
 }
 
@@ -103,11 +104,11 @@ fn main() {
                 // An exception reply needs no request to be read.
                 None if adu.get(1).is_some_and(|f| f & 0x80 != 0) => {
                     let (a, r) = modbus_rtu_lite::decode_response(&adu).unwrap_or_else(|e| fail(e));
-                    println!("{}", json(&examples::modbus_json::response(a, &r, None)));
+                    out!("{}", json(&examples::modbus_json::response(a, &r, None)));
                 }
                 None => {
                     let (a, r) = modbus_rtu_lite::decode_request(&adu).unwrap_or_else(|e| fail(e));
-                    println!("{}", json(&examples::modbus_json::request(a, &r)));
+                    out!("{}", json(&examples::modbus_json::request(a, &r)));
                 }
                 Some(req) => {
                     let req_bytes =
@@ -115,7 +116,7 @@ fn main() {
                     let (_, rq) = modbus_rtu_lite::decode_request(&req_bytes)
                         .unwrap_or_else(|e| fail(format!("--request: {e}")));
                     let (a, r) = modbus_rtu_lite::decode_response(&adu).unwrap_or_else(|e| fail(e));
-                    println!(
+                    out!(
                         "{}",
                         json(&examples::modbus_json::response(a, &r, Some(&rq)))
                     );
@@ -125,7 +126,7 @@ fn main() {
         Protocol::BmsCan { id, hex } => {
             let data = parse_hex(&hex).unwrap_or_else(|e| fail(e));
             let m = bms_can::Message::decode(id, &data).unwrap_or_else(|e| fail(e));
-            println!("{}", json(&m));
+            out!("{}", json(&m));
         }
         Protocol::Enc {
             request,
@@ -136,7 +137,7 @@ fn main() {
             match request {
                 None => {
                     let r = enc_ascii::Request::decode_bytes(&bytes).unwrap_or_else(|e| fail(e));
-                    println!("{}", json(&r));
+                    out!("{}", json(&r));
                 }
                 Some(req) => {
                     let req = enc_ascii::Request::decode_bytes(&enc_bytes(&[req]))
@@ -152,7 +153,7 @@ fn main() {
                         "response": r,
                         "value": r.value(&req.command),
                     });
-                    println!("{}", json(&out));
+                    out!("{}", json(&out));
                 }
             }
         }
@@ -165,7 +166,7 @@ fn main() {
             if request {
                 let line = frame::decode_request(&bytes).unwrap_or_else(|e| fail(e));
                 let cmd = Command::decode(line, BatterySystem::V48).unwrap_or_else(|e| fail(e));
-                println!("{}", json(&cmd));
+                out!("{}", json(&cmd));
                 return;
             }
             let inquiry = match command {
@@ -186,7 +187,7 @@ fn main() {
             };
             let frame = Frame::decode(&bytes).unwrap_or_else(|e| fail(e));
             let response = Response::decode(inquiry, &frame).unwrap_or_else(|e| fail(e));
-            println!("{}", json(&response));
+            out!("{}", json(&response));
         }
     }
 }

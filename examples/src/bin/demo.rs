@@ -10,7 +10,13 @@ use bms_can::{Battery, KeepAlive, Message, Profile};
 use clap::Parser;
 use enc_ascii::{Address, Control, Frequency, Radix, Reading, Request, Value};
 use examples::{
-    axpert_sim::Inverter, bms_sim::Pack, enc_sim::Drive, modbus_sim::Bus, output::name,
+    axpert_sim::Inverter,
+    bms_sim::Pack,
+    enc_sim::Drive,
+    enc_text, err,
+    modbus_sim::Bus,
+    out,
+    output::{name, why},
 };
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::{
@@ -52,8 +58,16 @@ fn on_pty(
     Ok((path, t))
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() {
     let args = Args::parse();
+    // `main` returning the error would print its Debug form.
+    if let Err(e) = run(&args) {
+        err!("demo: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let stop = Arc::new(AtomicBool::new(false));
     let (inverter_path, inverter_sim) = on_pty(&stop, |io, stopped| {
         let mut inverter = Inverter::new(BatterySystem::V48);
@@ -77,10 +91,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut bus = Bus::new(&[1], MODBUS_LINE, mode);
         let _ = examples::modbus_sim::serve(&mut bus, io, stopped);
     })?;
-    println!("simulated Axpert inverter on {inverter_path}");
-    println!("simulated ENC drive (address 1) on {drive_path}");
-    println!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
-    println!("simulated ENC EDS drive on Modbus RTU (unit 1, {MODBUS_LINE}) on {modbus_path}");
+    out!("simulated Axpert inverter on {inverter_path}");
+    out!("simulated ENC drive (address 1) on {drive_path}");
+    out!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
+    out!("simulated ENC EDS drive on Modbus RTU (unit 1, {MODBUS_LINE}) on {modbus_path}");
 
     let inverter_line = Line {
         baud: args.baud,
@@ -91,13 +105,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         StdClock::new(),
         transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     );
-    let mut ask = |cmd: Command| axpert.ask(&cmd);
+    let mut ask = |cmd: Command| {
+        axpert
+            .ask(&cmd)
+            .map_err(|e| format!("inverter: {}", why(&e)))
+    };
 
     if let Response::ModelName(m) = ask(Inquiry::ModelName.into())? {
-        println!("inverter: model {m}");
+        out!("inverter: model {m}");
     }
     if let Response::RatedInfo(r) = ask(Inquiry::RatedInfo.into())? {
-        println!(
+        out!(
             "inverter: rated {} VA, battery {} V, output priority {}, bulk {} V",
             r.ac_output_rating_apparent_power,
             r.battery_rating_voltage,
@@ -113,10 +131,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Response::Nak => "refused by the unit (NAK)".to_string(),
         other => name(&other),
     };
-    println!("inverter: {set} -> {answer}");
+    out!("inverter: {set} -> {answer}");
     match Command::from_name("PCVV", &["60.0"], BatterySystem::V48) {
-        Err(e) => println!("inverter: PCVV 60.0 refused locally: {e}"),
-        Ok(c) => println!("inverter: {c} unexpectedly accepted"),
+        Err(e) => out!("inverter: PCVV 60.0 refused locally: {e}"),
+        Ok(c) => out!("inverter: {c} unexpectedly accepted"),
     }
 
     let mut drive = enc::Driver::new(
@@ -129,17 +147,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     );
     let one = Address::new(1)?;
-    let mut tell = |command: enc_ascii::Command| drive.transact(&Request::new(one, command));
+    let mut tell = |command: enc_ascii::Command| {
+        drive
+            .transact(&Request::new(one, command))
+            .map_err(|e| format!("drive: {}", why(&e)))
+    };
     let set = enc_ascii::Command::Control(Control::SetFrequency(Frequency::parse("40.00")?));
-    let code = |r: Option<enc_ascii::Response>| r.map_or("no reply".into(), |r| name(&r.code));
-    println!("drive: set 40.00 Hz -> {}", code(tell(set)?));
-    println!(
+    let code =
+        |r: Option<enc_ascii::Response>| r.map_or("no reply".into(), |r| enc_text::code(r.code));
+    out!("drive: set 40.00 Hz -> {}", code(tell(set)?));
+    out!(
         "drive: run -> {}",
         code(tell(enc_ascii::Command::Control(Control::Run))?)
     );
     match Frequency::parse("700") {
-        Err(e) => println!("drive: 700 Hz refused locally: {e}"),
-        Ok(f) => println!("drive: {f} Hz unexpectedly accepted"),
+        Err(e) => out!("drive: 700 Hz refused locally: {e}"),
+        Ok(f) => out!("drive: {f} Hz unexpectedly accepted"),
     }
 
     // The Modbus drive: set point 0x2001 (0.01 Hz), command 0x2000 (5 run).
@@ -159,7 +182,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("set point 60.00 Hz", write(0x2001, 6000)),
         ("run", write(0x2000, 5)),
     ] {
-        let reply = vm.ask(&(1, request))?;
+        let reply = vm
+            .ask(&(1, request))
+            .map_err(|e| format!("modbus drive: {}", why(&e)))?;
         let answer = match reply.response() {
             modbus_rtu_lite::Response::WriteSingleRegister { address, value } => {
                 format!("written: register {address:#06x} = {value}")
@@ -169,7 +194,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             other => name(&other),
         };
-        println!("modbus drive: {what} -> {answer}");
+        out!("modbus drive: {what} -> {answer}");
     }
 
     // The battery, over SLCAN: we act as the inverter and send the keep-alive.
@@ -178,11 +203,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         StdClock::new(),
         transports::slcan::client(transports::slcan::DEFAULT_TIMEOUT),
     );
-    can.transact(&transports::slcan::Command::Open { bitrate: 500_000 })?;
+    can.transact(&transports::slcan::Command::Open { bitrate: 500_000 })
+        .map_err(|e| format!("battery: {}", why(&e)))?;
     let mut battery = Battery::new();
     let mut keepalive = KeepAlive::new(Duration::ZERO);
 
-    println!(
+    out!(
         "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>4}",
         "t/s",
         "mode",
@@ -220,13 +246,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let (hz, drive_amps) = (read(Reading::RunFrequency)?, read(Reading::OutputCurrent)?);
         // Output frequency (0.01 Hz) and current (0.1 A) of the Modbus drive.
-        let (vm_hz, vm_amps) = match vm.transact(&(
-            1,
-            modbus_rtu_lite::Request::ReadHoldingRegisters {
-                start: 0x2101,
-                quantity: 3,
-            },
-        ))? {
+        let (vm_hz, vm_amps) = match vm
+            .transact(&(
+                1,
+                modbus_rtu_lite::Request::ReadHoldingRegisters {
+                    start: 0x2101,
+                    quantity: 3,
+                },
+            ))
+            .map_err(|e| format!("modbus drive: {}", why(&e)))?
+        {
             Some(reply) => match reply.response() {
                 modbus_rtu_lite::Response::ReadHoldingRegisters(w) => (
                     w.get(0).map_or(f32::NAN, |v| f32::from(v) / 100.0),
@@ -239,11 +268,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Everything the battery sent since the last row.
         let now = start.elapsed();
         if let Some(f) = keepalive.poll_transmit(now) {
-            can.transact(&transports::slcan::Command::Send(f))?;
+            can.transact(&transports::slcan::Command::Send(f))
+                .map_err(|e| format!("battery: {}", why(&e)))?;
         }
         // What has arrived by now (the adapter's bytes are already here).
         let until = can.now() + Duration::from_millis(20);
-        while let Some(f) = can.receive(until)? {
+        while let Some(f) = can
+            .receive(until)
+            .map_err(|e| format!("battery: {}", why(&e)))?
+        {
             if let Ok(m) = Message::from_can(&f) {
                 battery.feed(start.elapsed(), &m);
             }
@@ -253,10 +286,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (m.value.voltage.to_f32(), m.value.current.to_f32())
         });
         let bsoc = snap.soc.map_or(f32::NAN, |s| f32::from(s.value.soc));
-        println!(
+        out!(
             "{:>5.1}  {:>4}  {:>7.1}  {:>6.0}  {:>5.0}  {:>6.2}  {:>+7.0}  {:>5.0}  {:>8.2}  {:>7.1}  {:>6.2}  {:>+6.1}  {:>5.0}  {:>5.2}  {:>4.1}",
             start.elapsed().as_secs_f32(),
-            &mode[..mode.len().min(4)],
+            mode.chars().take(4).collect::<String>(),
             f(s.grid_voltage),
             f(s.ac_output_active_power),
             s.pv_charging_power.map(f).unwrap_or(f32::NAN),

@@ -17,6 +17,9 @@ use enc_ascii::{
     Address, Command, Control, Frequency, Param, Radix, Reading, Request, Response, ResponseCode,
     Value,
 };
+use examples::enc_text::{label, reply};
+use examples::output::why;
+use examples::{err, out};
 use serde_json::{Map, Value as Json, json};
 use transports::{
     StdClock,
@@ -118,7 +121,7 @@ enum ParamOp {
 }
 
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
-    eprintln!("enc-drive: {msg}");
+    err!("enc-drive: {msg}");
     std::process::exit(code);
 }
 
@@ -201,24 +204,6 @@ fn commands(action: &Action) -> Vec<Command> {
     }
 }
 
-/// The name a reply is shown under.
-fn label(command: &Command) -> String {
-    match command {
-        Command::State => "state".into(),
-        Command::Read(r) => r.name().replace('-', "_"),
-        Command::Control(c) => match c {
-            Control::Run => "run".into(),
-            Control::Forward => "forward".into(),
-            Control::SetFrequency(_) => "set_frequency".into(),
-            Control::RunAt(_) => "run_at".into(),
-            Control::Other { index, .. } => format!("control_{index:02x}"),
-        },
-        Command::ReadParam(p) | Command::WriteParam(p, _) => p.to_string(),
-        Command::Version => "version".into(),
-        Command::Raw { code, .. } => format!("command_{code:02x}"),
-    }
-}
-
 /// The reply as JSON: the value asked for, the code when it is not
 /// normal, and the fault when there is one.
 fn reply_json(command: &Command, r: &Response) -> Json {
@@ -246,25 +231,19 @@ fn reply_json(command: &Command, r: &Response) -> Json {
     Json::Object(m)
 }
 
-fn reply_text(command: &Command, r: &Response) -> String {
-    let mut parts = Vec::new();
-    match r.value(command) {
-        Some(Value::Quantity(q)) => parts.push(q.to_string()),
-        Some(Value::StateWord(w)) => parts.push(format!("{w:?}")),
-        Some(Value::Terminals(t)) => parts.push(format!("{t:016b}")),
-        Some(Value::Word(w)) => parts.push(format!("{w} ({w:#06x})")),
-        None => {}
-    }
-    if *command == Command::State || r.code != ResponseCode::Normal {
-        parts.push(format!("{:?}", r.code));
-    }
-    if let Some(f) = r.fault.filter(|f| *f != enc_ascii::Fault::None) {
-        parts.push(format!("fault {f:?}"));
-    }
-    if parts.is_empty() {
-        "ok".into()
-    } else {
-        parts.join(", ")
+/// Why the drive did not do it, and what to check; `None` when it did.
+fn refusal(code: ResponseCode) -> Option<&'static str> {
+    match code {
+        ResponseCode::Refused => Some(
+            "the drive refused (code 30: not under communication control, data out of \
+             range, or a wrong password); check the drive's command source and the \
+             value's range in its manual",
+        ),
+        ResponseCode::FrameError => Some(
+            "the drive reported a frame error (code 20: checksum, command or index out \
+             of range, length); check the index against the drive's manual",
+        ),
+        _ => None,
     }
 }
 
@@ -291,40 +270,40 @@ fn main() {
     let mut drive = Driver::new(port, StdClock::new(), client);
     loop {
         let mut out = Map::new();
-        let mut refused = false;
+        // What the drive refused, by label, and why (codes 20 and 30).
+        let mut refused = Vec::new();
         for command in &commands {
             let request = Request::new(address, *command);
             match drive.transact(&request) {
                 Ok(Some(r)) => {
-                    refused |= matches!(r.code, ResponseCode::Refused | ResponseCode::FrameError);
+                    if let Some(reason) = refusal(r.code) {
+                        refused.push(format!("{}: {reason}", label(command)));
+                    }
                     out.insert(
                         label(command),
                         if a.json {
                             reply_json(command, &r)
                         } else {
-                            json!(reply_text(command, &r))
+                            json!(reply(command, &r))
                         },
                     );
                 }
                 Ok(None) => {
                     out.insert(label(command), json!("broadcast, no reply"));
                 }
-                Err(e) => fail(1, format!("{}: {e}", label(command))),
+                Err(e) => fail(1, format!("{}: {}", label(command), why(&e))),
             }
         }
         if a.json {
-            println!("{}", Json::Object(out));
+            out!("{}", Json::Object(out));
         } else {
             let width = out.keys().map(String::len).max().unwrap_or(0);
             for (k, v) in &out {
-                println!("{k:width$}  {}", v.as_str().unwrap_or_default());
+                out!("{k:width$}  {}", v.as_str().unwrap_or_default());
             }
         }
-        if refused {
-            fail(
-                3,
-                "the drive refused (code 30) or reported a frame error (code 20)",
-            );
+        if !refused.is_empty() {
+            fail(3, refused.join("; "));
         }
         match a.watch {
             Some(s) => std::thread::sleep(Duration::from_secs_f64(s)),

@@ -3,11 +3,11 @@
 //! `enc-sim` creates a pseudo-terminal and prints its path;
 //! `enc-sim --port PATH` serves on an existing serial device or pty.
 
-use std::io::Write as _;
-
 use clap::Parser;
-use enc_ascii::{Address, Fault, Radix};
+use enc_ascii::{Address, Fault, Incoming, Radix};
 use examples::enc_sim::{Drive, serve};
+use examples::enc_text::{code, label, reply};
+use examples::{err, out};
 use transports::serial::{Line, Pty, Serial};
 
 #[derive(Parser)]
@@ -38,7 +38,7 @@ struct Args {
 
 /// Exits with `code`: 2 for a refused argument, 1 for an I/O error.
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
-    eprintln!("enc-sim: {msg}");
+    err!("enc-sim: {msg}");
     std::process::exit(code);
 }
 
@@ -61,9 +61,24 @@ fn main() {
         drive.inject_fault(at, Fault::from_code(code));
     }
     let verbose = args.verbose;
-    let log = move |i: &enc_ascii::Incoming, r: Option<&enc_ascii::Response>| {
-        if verbose {
-            eprintln!("{i:?} -> {r:?}");
+    let log = move |i: &Incoming, r: Option<&enc_ascii::Response>| {
+        if !verbose {
+            return;
+        }
+        match (i, r) {
+            (Incoming::Request(q), Some(r)) => err!(
+                "address {} {} -> {}",
+                q.address.get(),
+                label(&q.command),
+                reply(&q.command, r)
+            ),
+            (Incoming::Request(q), None) => err!(
+                "address {} {} -> no reply (broadcast)",
+                q.address.get(),
+                label(&q.command)
+            ),
+            (Incoming::Bad(e), Some(r)) => err!("bad frame ({e}) -> {}", code(r.code)),
+            (Incoming::Bad(e), None) => err!("bad frame ({e}) -> no reply"),
         }
     };
     let result = match args.port {
@@ -74,19 +89,18 @@ fn main() {
             };
             let mut port =
                 Serial::open(&path, &line).unwrap_or_else(|e| fail(1, format!("{path}: {e}")));
-            println!("serving on {path}");
+            out!("serving on {path}");
             serve(&mut drive, &mut port, || false, log)
         }
         None => {
             let mut pty = Pty::new()
                 .unwrap_or_else(|e| fail(1, format!("cannot create a pseudo-terminal: {e}")));
-            println!("{}", pty.path());
-            let _ = std::io::stdout().flush();
+            out!("{}", pty.path());
             serve(&mut drive, pty.master(), || false, log)
         }
     };
     if let Err(e) = result {
-        eprintln!("enc-sim: {e}");
+        err!("enc-sim: {e}");
         std::process::exit(1);
     }
 }

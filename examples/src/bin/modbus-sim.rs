@@ -2,11 +2,12 @@
 //! pseudo-terminal, or behind a simulated serial device server (RTU over
 //! TCP; see `examples::modbus_sim` for the register map).
 
-use std::io::Write as _;
 use std::time::Duration;
 
 use clap::Parser;
 use examples::modbus_sim::{Bus, serve};
+use examples::output::list;
+use examples::{err, out};
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::serial::{Pty, Serial};
 use transports::tcp::Tcp;
@@ -53,14 +54,13 @@ fn main() {
     let mut bus = Bus::new(&a.units, line, mode);
     if let Some(addr) = &a.tcp {
         let listener = std::net::TcpListener::bind(addr.as_str()).unwrap_or_else(|e| {
-            eprintln!("modbus-sim: {addr}: {e}");
+            err!("modbus-sim: {addr}: {e}");
             std::process::exit(1)
         });
         match listener.local_addr() {
-            Ok(local) => println!("{local}"),
-            Err(e) => eprintln!("modbus-sim: {e}"),
+            Ok(local) => out!("{local}"),
+            Err(e) => err!("modbus-sim: {e}"),
         }
-        let _ = std::io::stdout().flush();
         loop {
             match Tcp::accept(&listener) {
                 // The client closing its connection ends this serve; the
@@ -68,31 +68,30 @@ fn main() {
                 Ok(mut client) => {
                     let _ = serve(&mut bus, &mut client, || false);
                 }
-                Err(e) => eprintln!("modbus-sim: accept: {e}"),
+                Err(e) => err!("modbus-sim: accept: {e}"),
             }
         }
     }
     let result = match a.port {
         Some(path) => {
             let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
-                eprintln!("modbus-sim: {path}: {e}");
+                err!("modbus-sim: {path}: {e}");
                 std::process::exit(1)
             });
-            println!("serving units {:?} on {path}", a.units);
+            out!("serving units {} on {path}", list(&a.units));
             serve(&mut bus, &mut port, || false)
         }
         None => {
             let mut pty = Pty::new().unwrap_or_else(|e| {
-                eprintln!("modbus-sim: cannot create a pseudo-terminal: {e}");
+                err!("modbus-sim: cannot create a pseudo-terminal: {e}");
                 std::process::exit(1)
             });
-            println!("{}", pty.path());
-            let _ = std::io::stdout().flush();
+            out!("{}", pty.path());
             serve(&mut bus, pty.master(), || false)
         }
     };
     if let Err(e) = result {
-        eprintln!("modbus-sim: {e}");
+        err!("modbus-sim: {e}");
         std::process::exit(1);
     }
 }

@@ -14,7 +14,11 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use examples::modbus_json;
-use modbus_rtu_lite::{Bits, Config, Line, Mode, Parity, Request, Response, Timing, Words};
+use examples::output::{list, why};
+use examples::{err, out};
+use modbus_rtu_lite::{
+    Bits, Config, Exception, Line, Mode, Parity, Request, Response, Timing, Words,
+};
 use transports::{Clock, StdClock, modbus::Driver, serial::Serial, tcp::Tcp};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -111,8 +115,56 @@ enum Action {
 }
 
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
-    eprintln!("modbus: {msg}");
+    err!("modbus: {msg}");
     std::process::exit(code);
+}
+
+/// An exception for people: its code, its name and what to check.
+fn exception(code: Exception) -> String {
+    let (what, next) = match code {
+        Exception::IllegalFunction => (
+            "illegal function",
+            "the unit does not support this function code",
+        ),
+        Exception::IllegalDataAddress => (
+            "illegal data address",
+            "the unit has no such register or coil; check the address and count against its register map",
+        ),
+        Exception::IllegalDataValue => (
+            "illegal data value",
+            "the unit refused the value or the count; check the allowed range in its manual",
+        ),
+        Exception::ServerDeviceFailure => (
+            "server device failure",
+            "the unit failed while acting on the request; check its fault display",
+        ),
+        Exception::Acknowledge => (
+            "acknowledge",
+            "the unit accepted a long operation; ask again later for its result",
+        ),
+        Exception::ServerDeviceBusy => ("server device busy", "try again later"),
+        Exception::NegativeAcknowledge => (
+            "negative acknowledge",
+            "the unit cannot carry out this program function",
+        ),
+        Exception::MemoryParityError => (
+            "memory parity error",
+            "the unit found a parity error in its memory; it may need service",
+        ),
+        Exception::GatewayPathUnavailable => (
+            "gateway path unavailable",
+            "the gateway has no path to this unit; check the gateway's configuration",
+        ),
+        Exception::GatewayTargetFailed => (
+            "gateway target device failed to respond",
+            "the unit behind the gateway did not answer; check its address and wiring",
+        ),
+        Exception::Unknown(_) => (
+            "not a code the Modbus spec defines",
+            "see the unit's manual",
+        ),
+    };
+    format!("exception {:02X} ({what}): {next}", code.code())
 }
 
 fn number(t: &str) -> u16 {
@@ -217,9 +269,14 @@ where
             }
         }
         if a.json {
-            println!("{}", serde_json::json!({ "responding": found }));
+            out!("{}", serde_json::json!({ "responding": found }));
+        } else if found.is_empty() {
+            out!(
+                "responding units: none from {from} to {to} (check the port, the baud rate, \
+                 the parity and the wiring)"
+            );
         } else {
-            println!("responding units: {found:?}");
+            out!("responding units: {}", list(&found));
         }
         return;
     }
@@ -299,19 +356,19 @@ where
     // reply included.
     let reply = d
         .transact(&(a.unit, request))
-        .unwrap_or_else(|e| fail(1, e));
+        .unwrap_or_else(|e| fail(1, why(&e)));
     let Some(reply) = reply else {
-        println!("broadcast sent (no reply)");
+        out!("broadcast sent (no reply)");
         return;
     };
     let response = reply.response();
     let v = modbus_json::response(a.unit, &response, Some(&request));
     if a.json {
-        println!("{v}");
+        out!("{v}");
     } else {
-        println!("{}", examples::output::table(&v["response"]));
+        out!("{}", examples::output::table(&v["response"]));
     }
     if let Response::Exception { code, .. } = response {
-        fail(3, format!("exception {:02X} ({code:?})", code.code()));
+        fail(3, exception(code));
     }
 }
