@@ -20,8 +20,9 @@ pub struct Driver<T, C, M> {
 }
 
 impl<T: Read + Write, C: Clock, M: ClientMachine> Driver<T, C, M> {
-    /// A driver for `machine` (a protocol's client) over `io`.
-    pub fn new(io: T, clock: C, machine: M) -> Self {
+    /// A driver for `machine` (a protocol's client) over `io`. A `const
+    /// fn`, so firmware can build it in place in a `static`.
+    pub const fn new(io: T, clock: C, machine: M) -> Self {
         Driver {
             inner: asynch::Driver::new(Blocking(io), Ticks(clock), machine),
         }

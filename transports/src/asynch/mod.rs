@@ -33,12 +33,23 @@ pub struct Driver<T, Tm, M> {
     io: T,
     timer: Tm,
     machine: M,
+    /// Where reads land: kept here, not on the stack of every read.
+    buf: [u8; READ_CHUNK],
 }
 
+/// How many bytes one read may bring.
+const READ_CHUNK: usize = 64;
+
 impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
-    /// A driver for `machine` (a protocol's client) over `io`.
-    pub fn new(io: T, timer: Tm, machine: M) -> Self {
-        Driver { io, timer, machine }
+    /// A driver for `machine` (a protocol's client) over `io`. A `const
+    /// fn`, so firmware can build it in place in a `static`.
+    pub const fn new(io: T, timer: Tm, machine: M) -> Self {
+        Driver {
+            io,
+            timer,
+            machine,
+            buf: [0; READ_CHUNK],
+        }
     }
 
     /// Sends `request` and waits for its outcome: `Ok(Some(reply))` (a
@@ -109,14 +120,13 @@ impl<T: Read + Write, Tm: Timer, M: ClientMachine> Driver<T, Tm, M> {
 
     /// Waits for bytes until `deadline` and feeds all of them.
     async fn read_and_feed(&mut self, deadline: Duration) -> Result<(), Error<T::Error, M::Error>> {
-        let mut buf = [0u8; 64];
         // An empty read is silence (a blocking read's time slice ran out,
         // or an async stream ended): wait for the deadline rather than spin.
-        match select(self.io.read(&mut buf), self.timer.at(deadline)).await {
+        match select(self.io.read(&mut self.buf), self.timer.at(deadline)).await {
             Either::First(Ok(0)) => self.timer.at(deadline).await,
             Either::First(Ok(n)) => {
                 let now = self.timer.now();
-                let mut rest = buf.get(..n).unwrap_or_default();
+                let mut rest = self.buf.get(..n).unwrap_or_default();
                 // A machine may take nothing once (the frame it stopped at
                 // ended its transaction); twice in a row, the rest is dropped.
                 let mut stalled = false;
