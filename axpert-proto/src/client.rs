@@ -17,7 +17,17 @@ pub const TX_CAPACITY: usize = crate::command::RAW_CAPACITY + 8;
 
 /// What a transaction ended with: the reply (a NAK is
 /// [`Response::Nak`]), a corrupted or malformed reply, or a time-out.
-pub type Event = proto_core::Event<Response, Error>;
+pub type Event = proto_core::Event<Accepted, Error>;
+
+/// The token a transaction's event carries when a reply was accepted; the
+/// decoded reply stays in the client, read with
+/// [`Client::answer`](proto_core::Client::answer) (the drivers hand it
+/// out as `&Response`). A decoded reply is a few hundred bytes; it is not
+/// moved through every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Accepted;
 
 /// The client side of the protocol, with a framer of `N` bytes: the
 /// workspace's one [`proto_core::Client`] around [`Link`].
@@ -31,7 +41,8 @@ pub type Event = proto_core::Event<Response, Error>;
 /// c.send(now, &Inquiry::Mode.into())?;
 /// assert_eq!(c.poll_transmit(now), Some(&b"QMOD\x49\xc1\r"[..]));
 /// c.feed(now, b"(B\xe7\xc9\r");
-/// assert_eq!(c.poll_event(), Some(Event::Reply(Response::Mode(Mode::Battery))));
+/// let Some(Event::Reply(accepted)) = c.poll_event() else { panic!() };
+/// assert_eq!(c.answer(accepted), &Response::Mode(Mode::Battery));
 /// # Ok::<(), axpert_proto::Error>(())
 /// ```
 pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPACITY>;
@@ -45,6 +56,8 @@ pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPA
 #[derive(Debug, Clone)]
 pub struct Link<const N: usize = CAPACITY> {
     framer: Framer<N>,
+    /// The last reply accepted, kept in place.
+    reply: Response,
 }
 
 impl<const N: usize> Default for Link<N> {
@@ -58,6 +71,7 @@ impl<const N: usize> Link<N> {
     pub const fn new() -> Self {
         Link {
             framer: Framer::new(),
+            reply: Response::Ack,
         }
     }
 }
@@ -66,8 +80,8 @@ impl<const N: usize> Protocol for Link<N> {
     type Request<'a> = Command;
     /// The inquiry the reply answers (`None`: a setting or raw command).
     type Expect = Option<Inquiry>;
-    type Reply = Response;
-    type Answer<'a> = Response;
+    type Reply = Accepted;
+    type Answer<'a> = &'a Response;
     type Error = Error;
     type Inbound = core::convert::Infallible;
 
@@ -84,15 +98,23 @@ impl<const N: usize> Protocol for Link<N> {
         _now: Duration,
         bytes: &[u8],
         expect: Option<&Option<Inquiry>>,
-    ) -> (usize, Option<Verdict<Response, Error>>) {
+    ) -> (usize, Option<Verdict<Accepted, Error>>) {
         let (n, frame) = self.framer.feed(bytes);
-        let verdict = frame.map(|frame| match frame {
-            Err(Error::Unterminated | Error::TooLong { .. }) => Verdict::Cut,
-            frame => match frame.and_then(|f| Response::decode(expect.copied().flatten(), &f)) {
-                Ok(r) => Verdict::Reply(r),
-                Err(e) => Verdict::Error(e),
-            },
-        });
+        let verdict = match frame {
+            None => None,
+            Some(Err(Error::Unterminated | Error::TooLong { .. })) => Some(Verdict::Cut),
+            // Nothing awaited: the client only counts it; no need to decode.
+            Some(_) if expect.is_none() => Some(Verdict::Reply(Accepted)),
+            Some(frame) => Some(
+                match frame.and_then(|f| Response::decode(expect.copied().flatten(), &f)) {
+                    Ok(r) => {
+                        self.reply = r;
+                        Verdict::Reply(Accepted)
+                    }
+                    Err(e) => Verdict::Error(e),
+                },
+            ),
+        };
         (n, verdict)
     }
 
@@ -104,8 +126,8 @@ impl<const N: usize> Protocol for Link<N> {
         self.framer.discarded()
     }
 
-    fn answer(&self, reply: Response) -> Response {
-        reply
+    fn answer(&self, _: Accepted) -> &Response {
+        &self.reply
     }
 }
 
@@ -119,6 +141,14 @@ mod tests {
         Duration::from_millis(v)
     }
 
+    /// The reply the transaction ended with, read from the client.
+    fn reply<const N: usize>(c: &mut Client<N>) -> Option<Response> {
+        match c.poll_event()? {
+            Event::Reply(a) => Some(*c.answer(a)),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn reply_in_chunks_with_echo_in_front() {
         let mut c = Client::<256>::new(Link::new(), T);
@@ -130,10 +160,7 @@ mod tests {
         for (i, b) in wire.iter().enumerate() {
             c.feed(ms(10 + i as u64), core::slice::from_ref(b));
         }
-        assert_eq!(
-            c.poll_event(),
-            Some(Event::Reply(Response::Mode(crate::Mode::Battery)))
-        );
+        assert_eq!(reply(&mut c), Some(Response::Mode(crate::Mode::Battery)));
         assert_eq!(c.poll_event(), None);
         assert!(!c.is_waiting());
     }
@@ -145,20 +172,14 @@ mod tests {
         c.send(ms(0), &Inquiry::Mode.into()).unwrap();
         c.poll_transmit(ms(0));
         c.feed(ms(5), b"(230.0 21.7 23(B\xe7\xc9\r");
-        assert_eq!(
-            c.poll_event(),
-            Some(Event::Reply(Response::Mode(crate::Mode::Battery)))
-        );
+        assert_eq!(reply(&mut c), Some(Response::Mode(crate::Mode::Battery)));
         assert_eq!(c.counters().cut, 1);
         // An over-long frame is dropped the same way.
         let mut c = Client::<16>::new(Link::new(), T);
         c.send(ms(0), &Inquiry::Mode.into()).unwrap();
         c.poll_transmit(ms(0));
         c.feed(ms(5), b"(0123456789012345678901234\r(B\xe7\xc9\r");
-        assert_eq!(
-            c.poll_event(),
-            Some(Event::Reply(Response::Mode(crate::Mode::Battery)))
-        );
+        assert_eq!(reply(&mut c), Some(Response::Mode(crate::Mode::Battery)));
     }
 
     #[test]
@@ -192,7 +213,7 @@ mod tests {
         c.poll_transmit(ms(0));
         let used = c.feed(ms(5), b"(NAKss\r(ACK9 \r");
         assert_eq!(used, 7, "stops after the frame that ends the transaction");
-        assert_eq!(c.poll_event(), Some(Event::Reply(Response::Nak)));
+        assert_eq!(reply(&mut c), Some(Response::Nak));
         c.send(ms(10), &Inquiry::Mode.into()).unwrap();
         c.poll_transmit(ms(10));
         c.feed(ms(20), b"(B\x9c\xaf\r");

@@ -30,7 +30,7 @@ pub mod framer;
 pub mod response;
 mod text;
 
-pub use client::{Client, Event, Link};
+pub use client::{Accepted, Client, Event, Link};
 pub use codes::{
     BatteryType, ChargerSource, CodeTable, FaultCode, InputRange, MachineType, Mode, ModelNumber,
     OutputMode, OutputSource, Topology,

@@ -39,7 +39,7 @@ fn async_axpert_client_against_the_simulator() {
             panic!("QPIGS answered with something else")
         };
         assert!(s.battery_voltage.to_f64().unwrap() > 20.0);
-        let rated = d.ask(&Inquiry::RatedInfo.into()).await.unwrap();
+        let rated = *d.ask(&Inquiry::RatedInfo.into()).await.unwrap();
         assert_eq!(d.counters().unsolicited, 0);
         rated
     });
@@ -49,7 +49,7 @@ fn async_axpert_client_against_the_simulator() {
         StdClock::new(),
         axpert::client(axpert::DEFAULT_TIMEOUT),
     );
-    assert_eq!(b.ask(&Inquiry::RatedInfo.into()).unwrap(), rated);
+    assert_eq!(*b.ask(&Inquiry::RatedInfo.into()).unwrap(), rated);
 }
 
 #[test]

@@ -7,6 +7,23 @@ use std::process::Command as Process;
 use axpert_proto::{BatterySystem, Command, Inquiry, Response, Setting};
 use examples::axpert_sim::{Inverter, serve};
 mod common;
+
+/// The reply, copied out of the driver.
+trait AskOwned {
+    fn ask_owned(
+        &mut self,
+        c: &Command,
+    ) -> Result<Response, transports::Error<std::io::Error, axpert_proto::Error>>;
+}
+
+impl AskOwned for Driver<Serial, StdClock> {
+    fn ask_owned(
+        &mut self,
+        c: &Command,
+    ) -> Result<Response, transports::Error<std::io::Error, axpert_proto::Error>> {
+        self.ask(c).copied()
+    }
+}
 use common::Spawned;
 use transports::{StdClock, axpert::Driver, serial::Serial};
 
@@ -32,7 +49,7 @@ fn every_inquiry_every_setting_and_nak() {
     let mut c = client(&sim.path);
 
     for i in Inquiry::ALL {
-        let r = c.ask(&i.into()).unwrap();
+        let r = c.ask_owned(&i.into()).unwrap();
         assert_eq!(r.inquiry(), Some(i), "{i:?} answered with {r:?}");
     }
 
@@ -68,13 +85,13 @@ fn every_inquiry_every_setting_and_nak() {
     ];
     for (name, args) in settings {
         let cmd = Command::from_name(name, args, sys).unwrap();
-        assert_eq!(c.ask(&cmd).unwrap(), Response::Ack, "{cmd}");
+        assert_eq!(c.ask_owned(&cmd).unwrap(), Response::Ack, "{cmd}");
     }
 
     // The simulated unit shows a setting in its rated information.
     let cmd = Command::from_name("PBEQT", &["45"], sys).unwrap();
-    c.ask(&cmd).unwrap();
-    let Response::Equalization(e) = c.ask(&Inquiry::Equalization.into()).unwrap() else {
+    c.ask_owned(&cmd).unwrap();
+    let Response::Equalization(e) = c.ask_owned(&Inquiry::Equalization.into()).unwrap() else {
         panic!()
     };
     assert_eq!(e.time.to_u32(), Some(45));
@@ -82,15 +99,15 @@ fn every_inquiry_every_setting_and_nak() {
     // Unknown commands, commands the unit refuses, and a parallel unit that
     // does not exist: NAK, as an answer.
     assert_eq!(
-        c.ask(&Command::raw("QXYZ").unwrap()).unwrap(),
+        c.ask_owned(&Command::raw("QXYZ").unwrap()).unwrap(),
         Response::Nak
     );
     assert_eq!(
-        c.ask(&Inquiry::ParallelStatus(2).into()).unwrap(),
+        c.ask_owned(&Inquiry::ParallelStatus(2).into()).unwrap(),
         Response::Nak
     );
     let cmd = Command::from_name("MCHGC", &["35"], sys).unwrap();
-    assert_eq!(c.ask(&cmd).unwrap(), Response::Nak);
+    assert_eq!(c.ask_owned(&cmd).unwrap(), Response::Nak);
     // A request the device decodes as out of range for its battery system
     // (48.0 V is fine on a 48 V unit, not on a 24 V one): NAK.
     let sim24 = start_sim(BatterySystem::V24);
@@ -99,12 +116,12 @@ fn every_inquiry_every_setting_and_nak() {
         system: BatterySystem::V48,
         value: "54.0".parse().unwrap(),
     }));
-    assert_eq!(c24.ask(&cmd).unwrap(), Response::Nak);
+    assert_eq!(c24.ask_owned(&cmd).unwrap(), Response::Nak);
 
     // Out of range here: refused before a byte goes out.
     let bad = Command::Setting(Setting::EqualizationTime(903));
     assert!(matches!(
-        c.ask(&bad),
+        c.ask_owned(&bad),
         Err(transports::Error::Protocol(
             axpert_proto::Error::OutOfRange { .. }
         ))
@@ -118,7 +135,8 @@ fn live_values_change() {
     let mut c = client(&sim.path);
     let mut seen = std::collections::HashSet::new();
     for _ in 0..8 {
-        let Response::GeneralStatus(s) = c.ask(&Inquiry::GeneralStatus.into()).unwrap() else {
+        let Response::GeneralStatus(s) = c.ask_owned(&Inquiry::GeneralStatus.into()).unwrap()
+        else {
             panic!()
         };
         seen.insert(s.ac_output_active_power.to_string());

@@ -64,7 +64,7 @@ fn ours(port: &str, inquiry: Inquiry) -> Response {
         StdClock::new(),
         transports::axpert::client(transports::axpert::DEFAULT_TIMEOUT),
     );
-    d.ask(&inquiry.into()).unwrap()
+    *d.ask(&inquiry.into()).unwrap()
 }
 
 #[test]

@@ -99,7 +99,7 @@ mod tests {
         let chunks: &[&[u8]] = &[b"QMOD\x49\xc1\r(", b"B\xe7", b"\xc9\r"];
         let mut d = driver(chunks, DEFAULT_TIMEOUT);
         let r = d.ask(&Inquiry::Mode.into()).unwrap();
-        assert_eq!(r, Response::Mode(Mode::Battery));
+        assert_eq!(r, &Response::Mode(Mode::Battery));
         let io = d.io_mut();
         assert_eq!(&io.written[..io.written_len], b"QMOD\x49\xc1\r");
     }

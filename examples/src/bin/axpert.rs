@@ -106,6 +106,7 @@ fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
 
 fn ask(d: &mut Axpert, cmd: &Command) -> Response {
     d.ask(cmd)
+        .copied()
         .unwrap_or_else(|e| fail(1, format!("{cmd}: {}", why(&e))))
 }
 

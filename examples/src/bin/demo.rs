@@ -108,6 +108,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut ask = |cmd: Command| {
         axpert
             .ask(&cmd)
+            .copied()
             .map_err(|e| format!("inverter: {}", why(&e)))
     };
 
