@@ -32,10 +32,10 @@ step "clippy"
 cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
@@ -44,7 +44,7 @@ cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default
 step "features: each library crate with no default features, and with all of them"
 # Alone, so no other crate's features hide a feature that forgets to
 # enable what it needs (e.g. serde without proto-core/serde).
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
     cargo check -p "$c" --no-default-features
     cargo check -p "$c" --all-features
 done
@@ -56,7 +56,7 @@ step "MSRV: the library crates on Rust $msrv (rust-version), default and all fea
 rustup toolchain install "$msrv" --profile minimal
 # A target dir of its own: another compiler's artifacts would only evict
 # the main build's.
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan solarproto-transports; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-transports; do
     CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c"
     CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c" --all-features
 done

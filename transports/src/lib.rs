@@ -21,6 +21,7 @@ pub mod socketcan;
 pub mod tcp;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+pub mod ydt1363;
 
 use core::time::Duration;
 

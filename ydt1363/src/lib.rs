@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod client;
+mod error;
+mod frame;
+mod framer;
+mod rtn;
+
+pub use client::{Accepted, Client, Expect, Link, Request, TX_CAPACITY};
+pub use error::Error;
+pub use frame::{Frame, Info, encode_request, length_field};
+pub use framer::{CAPACITY, Framer};
+pub use rtn::Rtn;
