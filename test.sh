@@ -68,7 +68,18 @@ step "packages: each library crate as crates.io would get it, built from its pac
 # In dependency order, unpublished workspace crates overlaid as a local
 # registry; examples and benches are publish = false. --allow-dirty: the
 # packaged files are the working tree's.
-cargo package --workspace --allow-dirty --exclude examples --exclude benches
+# Cargo keeps the unpacked sources of that local registry, and what it
+# built from them, keyed by name and version only: a crate changed since
+# the last run (same version) would be verified against its old sources.
+# Forget both: the unpacked sources, and a target dir of its own.
+for overlay in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*; do
+    [ -d "$overlay" ] || continue
+    for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-transports; do
+        rm -rf "$overlay/$c-"[0-9]*
+    done
+done
+rm -rf target/package-check
+CARGO_TARGET_DIR=target/package-check cargo package --workspace --allow-dirty --exclude examples --exclude benches
 
 step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
 if rustup toolchain list | grep -q '^nightly'; then
