@@ -28,6 +28,15 @@
 //! - A frame the framer had to drop (cut off by the next one, longer than
 //!   the buffer, or a corrupt frame the protocol says to ignore) is
 //!   counted as cut and the client keeps waiting.
+//!
+//! # Big replies stay where they are
+//! The event carries [`Protocol::Reply`], which should be small: a
+//! protocol whose replies are big (a Modbus ADU, a decoded Axpert reply)
+//! keeps the reply in its [`Protocol`] and makes `Reply` a token;
+//! [`Client::answer`] then lends the reply out ([`Protocol::Answer`]).
+//! Nothing of a reply's size is moved through the calls, which on a
+//! microcontroller is the difference between a few hundred bytes of stack
+//! and a few kilobytes.
 
 use core::time::Duration;
 
