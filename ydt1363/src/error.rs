@@ -4,6 +4,8 @@ use core::fmt;
 
 use proto_core::hex;
 
+use crate::Rtn;
+
 /// A YD/T 1363 error. Offsets count from the frame's `~`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -78,6 +80,42 @@ pub enum Error {
         /// Bytes needed, at least.
         needed: usize,
     },
+    /// INFO ends inside a field.
+    Cut {
+        /// Where the field starts.
+        offset: usize,
+        /// INFO characters missing.
+        needed: usize,
+    },
+    /// INFO goes on after the last field of its layout.
+    Trailing {
+        /// Where the extra characters start.
+        offset: usize,
+        /// Extra INFO bytes.
+        extra: usize,
+    },
+    /// A count in INFO (cells, temperatures, bytes) larger than the type
+    /// holds.
+    TooMany {
+        /// Where the count is (for INFO as a whole: 9, the LENGTH field).
+        offset: usize,
+        /// The count sent.
+        count: usize,
+        /// The most the type holds.
+        max: usize,
+    },
+    /// A reply whose RTN is not 00: it carries no typed content.
+    Refused {
+        /// The return code.
+        rtn: Rtn,
+    },
+    /// A frame of another device type than the one decoding it.
+    DeviceType {
+        /// CID1 expected.
+        expected: u8,
+        /// CID1 sent.
+        found: u8,
+    },
 }
 
 impl Error {
@@ -130,6 +168,25 @@ impl fmt::Display for Error {
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
+            Error::Cut { offset, needed } => write!(
+                f,
+                "INFO ends inside the field at offset {offset}: {needed} more characters needed"
+            ),
+            Error::Trailing { offset, extra } => write!(
+                f,
+                "{extra} INFO bytes left over at offset {offset}, after the last field"
+            ),
+            Error::TooMany { offset, count, max } => write!(
+                f,
+                "count {count} at offset {offset} is more than the {max} held"
+            ),
+            Error::Refused { rtn } => {
+                write!(f, "the device answered RTN {:#04x}, not 00", rtn.raw())
+            }
+            Error::DeviceType { expected, found } => write!(
+                f,
+                "frame of device type {found:#04x}, expected {expected:#04x}"
+            ),
         }
     }
 }

@@ -197,14 +197,40 @@ impl Info<'_> {
     /// Offset in the frame of INFO's start (after `~` and 12 characters).
     const BASE: usize = 13;
 
+    /// A read's error: a field cut short names the field's own offset.
+    fn err(&self, start: usize, e: hex::Error) -> Error {
+        match e.kind {
+            hex::ErrorKind::Short { needed } => Error::Cut {
+                offset: Self::BASE + start,
+                needed,
+            },
+            _ => Error::hex(e, Self::BASE),
+        }
+    }
+
+    fn read<T>(
+        &mut self,
+        f: impl FnOnce(&mut Reader<'_>) -> Result<T, hex::Error>,
+    ) -> Result<T, Error> {
+        let start = self.reader.offset();
+        let mut r = self.reader.clone();
+        match f(&mut r) {
+            Ok(v) => {
+                self.reader = r;
+                Ok(v)
+            }
+            Err(e) => Err(self.err(start, e)),
+        }
+    }
+
     /// The next byte.
     pub fn u8(&mut self) -> Result<u8, Error> {
-        self.reader.u8().map_err(|e| Error::hex(e, Self::BASE))
+        self.read(|r| r.u8())
     }
 
     /// The next big-endian u16.
     pub fn u16(&mut self) -> Result<u16, Error> {
-        self.reader.u16().map_err(|e| Error::hex(e, Self::BASE))
+        self.read(|r| r.u16())
     }
 
     /// The next big-endian i16.
@@ -214,19 +240,33 @@ impl Info<'_> {
 
     /// The next big-endian 24-bit value.
     pub fn u24(&mut self) -> Result<u32, Error> {
-        self.reader.field(6).map_err(|e| Error::hex(e, Self::BASE))
+        self.read(|r| r.field(6))
     }
 
     /// The next `out.len()` bytes.
     pub fn bytes(&mut self, out: &mut [u8]) -> Result<(), Error> {
-        self.reader
-            .bytes(out)
-            .map_err(|e| Error::hex(e, Self::BASE))
+        self.read(|r| r.bytes(out))
     }
 
     /// Bytes left.
     pub fn remaining(&self) -> usize {
         self.reader.rest().len() / 2
+    }
+
+    /// Where the next field starts, in characters from the frame's `~`.
+    pub fn offset(&self) -> usize {
+        Self::BASE + self.reader.offset()
+    }
+
+    /// Fails with [`Error::Trailing`] unless every byte was read.
+    pub fn finish(&self) -> Result<(), Error> {
+        match self.remaining() {
+            0 => Ok(()),
+            extra => Err(Error::Trailing {
+                offset: self.offset(),
+                extra,
+            }),
+        }
     }
 }
 

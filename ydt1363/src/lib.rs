@@ -16,6 +16,7 @@ mod client;
 mod error;
 mod frame;
 mod framer;
+pub mod pylontech;
 mod rtn;
 
 pub use client::{Accepted, Client, Expect, Link, Request, TX_CAPACITY};

@@ -1,0 +1,121 @@
+//! Pylontech's battery commands on CID1 0x46 (`docs/protocols/ydt1363.md`
+//! §3), typed both ways: a host encodes a [`Command`] and decodes the
+//! reply into its type; a device (a battery emulator) decodes the
+//! [`Command`] from a request frame and encodes the reply.
+//!
+//! Every reply type has `decode(&Frame)`, which checks CID1 and RTN,
+//! reads every field through [`Info`] (a field cut short is
+//! an [`Error::Cut`] naming its offset) and refuses bytes left over
+//! ([`Error::Trailing`]); and `encode(adr, &mut [u8])`, which writes the
+//! whole reply frame, RTN 00, so that a decoded reply re-encodes byte for
+//! byte. Values stay as the wire has them (integers in the wire's unit);
+//! helpers convert exactly, in integers.
+//!
+//! Not yet typed: the all-packs (0xFF) form of the 0x42 and 0x44 replies,
+//! a pack count followed by one block per pack. Without a real capture of
+//! it to check the layout against, such a reply is refused by the
+//! one-pack decoders (its pack count reads as a cell count, and the
+//! fields then fail to line up) rather than misread silently; read it
+//! with [`Frame::info`](crate::Frame::info).
+
+use crate::{Error, Frame, Info, Rtn, encode_request};
+
+mod alarms;
+mod analog;
+mod command;
+mod list;
+mod management;
+mod manufacturer;
+mod pace;
+mod parameters;
+mod serial;
+mod temperature;
+mod version;
+
+#[cfg(test)]
+mod tests;
+
+pub use alarms::{Alarm, Alarms, MAX_CELL_ALARMS, MAX_STATUS, MAX_TEMPERATURE_ALARMS};
+pub use analog::{Analog, Capacity24, MAX_CELLS, MAX_TEMPERATURES};
+pub use command::{Command, MAX_OTHER_INFO};
+pub use list::{List, Text};
+pub use management::{Management, ManagementStatus};
+pub use manufacturer::{MAX_MANUFACTURER, ManufacturerInfo};
+pub use pace::{MAX_PACE_TEXT, PaceText};
+pub use parameters::{Scale, SystemParameters};
+pub use serial::SerialNumber;
+pub use temperature::Temperature;
+pub use version::ProtocolVersion;
+
+/// CID1 of a lithium battery.
+pub const CID1: u8 = 0x46;
+/// VER of Pylontech's protocol.
+pub const VER: u8 = 0x20;
+/// VER of Pace's dialect (0xC1/0xC2 among its commands).
+pub const VER_PACE: u8 = 0x25;
+
+/// The longest INFO a reply type here writes, in bytes.
+const MAX_INFO: usize = 128;
+
+/// Checks a reply's CID1 and RTN and hands out its INFO.
+fn reply<'a>(frame: &Frame<'a>) -> Result<Info<'a>, Error> {
+    if frame.cid1 != CID1 {
+        return Err(Error::DeviceType {
+            expected: CID1,
+            found: frame.cid1,
+        });
+    }
+    match frame.rtn() {
+        Rtn::Normal => Ok(frame.info()),
+        rtn => Err(Error::Refused { rtn }),
+    }
+}
+
+/// INFO being written, as bytes.
+struct Out {
+    buf: [u8; MAX_INFO],
+    len: usize,
+}
+
+impl Out {
+    const fn new() -> Self {
+        Out {
+            buf: [0; MAX_INFO],
+            len: 0,
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let end = self.len + bytes.len();
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .ok_or(Error::TooLong { max: MAX_INFO * 2 })?;
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    fn u8(&mut self, v: u8) -> Result<(), Error> {
+        self.bytes(&[v])
+    }
+
+    fn u16(&mut self, v: u16) -> Result<(), Error> {
+        self.bytes(&v.to_be_bytes())
+    }
+
+    fn i16(&mut self, v: i16) -> Result<(), Error> {
+        self.bytes(&v.to_be_bytes())
+    }
+
+    fn u24(&mut self, v: u32) -> Result<(), Error> {
+        let [_, a, b, c] = v.to_be_bytes();
+        self.bytes(&[a, b, c])
+    }
+
+    /// Writes the reply frame (RTN 00) with this INFO.
+    fn frame(&self, ver: u8, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
+        let info = self.buf.get(..self.len).unwrap_or_default();
+        encode_request(ver, adr, CID1, Rtn::Normal.raw(), info, buf)
+    }
+}
