@@ -109,7 +109,7 @@ impl Alarms {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.u8(self.infoflag)?;
         o.u8(self.pack)?;
         o.u8(self.cells.count())?;

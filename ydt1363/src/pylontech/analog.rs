@@ -1,12 +1,16 @@
-//! 0x42: analog values of one pack, fixed point.
+//! 0x42: analog values, fixed point: one pack's reply, and the all-packs
+//! (0xFF) reply read pack by pack.
 
 use super::{List, Out, Temperature, VER, reply};
-use crate::{Error, Frame};
+use crate::{Error, Frame, Info};
 
-/// The most cell voltages an [`Analog`] holds.
+/// The most cell voltages a [`Block`] holds.
 pub const MAX_CELLS: usize = 24;
-/// The most temperatures an [`Analog`] holds.
+/// The most temperatures a [`Block`] holds.
 pub const MAX_TEMPERATURES: usize = 16;
+
+/// LENID's limit, in bytes.
+const MAX_ALL_INFO: usize = crate::frame::MAX_LENID / 2;
 
 /// The user-defined count that adds the 24-bit capacities.
 const USER_DEFINED_U24: u8 = 4;
@@ -23,7 +27,8 @@ pub struct Capacity24 {
     pub total_mah: u32,
 }
 
-/// The 0x42 reply for one pack.
+/// One pack's analog values: the block a 0x42 reply carries once per
+/// pack.
 ///
 /// The current is in 0.1 A: an inference (python-pylontech reads it so;
 /// the document is read by some as 10 mA; the captures carry 0 and 201,
@@ -34,11 +39,7 @@ pub struct Capacity24 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Analog {
-    /// INFOFLAG.
-    pub infoflag: u8,
-    /// The command value: the pack's address.
-    pub pack: u8,
+pub struct Block {
     /// Cell voltages, mV.
     pub cells_mv: List<u16, MAX_CELLS>,
     /// Temperatures: the BMS board first, then cell groups.
@@ -59,7 +60,7 @@ pub struct Analog {
     pub capacity24: Option<Capacity24>,
 }
 
-impl Analog {
+impl Block {
     /// Remaining capacity, mAh: the 24-bit field when there is one.
     pub fn remaining_mah(&self) -> u32 {
         match self.capacity24 {
@@ -76,18 +77,15 @@ impl Analog {
         }
     }
 
-    /// Decodes the reply. More than [`MAX_CELLS`] cells or
+    /// Reads one block. More than [`MAX_CELLS`] cells or
     /// [`MAX_TEMPERATURES`] temperatures is [`Error::TooMany`].
-    pub fn decode(frame: &Frame<'_>) -> Result<Self, Error> {
-        let mut i = reply(frame)?;
-        let infoflag = i.u8()?;
-        let pack = i.u8()?;
+    fn read(i: &mut Info<'_>) -> Result<Self, Error> {
         let at = i.offset();
         let m = i.u8()?;
-        let cells_mv = List::read(&mut i, at, usize::from(m), |i| i.u16())?;
+        let cells_mv = List::read(i, at, usize::from(m), |i| i.u16())?;
         let at = i.offset();
         let n = i.u8()?;
-        let temperatures = List::read(&mut i, at, usize::from(n), |i| i.u16().map(Temperature))?;
+        let temperatures = List::read(i, at, usize::from(n), |i| i.u16().map(Temperature))?;
         let current_da = i.i16()?;
         let voltage_mv = i.u16()?;
         let remaining_mah16 = i.u16()?;
@@ -102,10 +100,7 @@ impl Analog {
         } else {
             None
         };
-        i.finish()?;
-        Ok(Analog {
-            infoflag,
-            pack,
+        Ok(Block {
             cells_mv,
             temperatures,
             current_da,
@@ -118,12 +113,8 @@ impl Analog {
         })
     }
 
-    /// Writes the reply frame from the device at `adr`. The 24-bit
-    /// capacities keep their low 24 bits.
-    pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
-        o.u8(self.infoflag)?;
-        o.u8(self.pack)?;
+    /// Writes the block. The 24-bit capacities keep their low 24 bits.
+    fn write<const N: usize>(&self, o: &mut Out<N>) -> Result<(), Error> {
         o.u8(self.cells_mv.count())?;
         for &v in self.cells_mv.as_slice() {
             o.u16(v)?;
@@ -142,6 +133,120 @@ impl Analog {
             o.u24(c.remaining_mah)?;
             o.u24(c.total_mah)?;
         }
+        Ok(())
+    }
+}
+
+/// The 0x42 reply for one pack (asked with its address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Analog {
+    /// INFOFLAG.
+    pub infoflag: u8,
+    /// The command value: the pack's address.
+    pub pack: u8,
+    /// The pack's values.
+    pub block: Block,
+}
+
+impl Analog {
+    /// Decodes the reply.
+    pub fn decode(frame: &Frame<'_>) -> Result<Self, Error> {
+        let mut i = reply(frame)?;
+        let infoflag = i.u8()?;
+        let pack = i.u8()?;
+        let block = Block::read(&mut i)?;
+        i.finish()?;
+        Ok(Analog {
+            infoflag,
+            pack,
+            block,
+        })
+    }
+
+    /// Writes the reply frame from the device at `adr`.
+    pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
+        let mut o = Out::<{ super::MAX_INFO }>::new();
+        o.u8(self.infoflag)?;
+        o.u8(self.pack)?;
+        self.block.write(&mut o)?;
         o.frame(VER, adr, buf)
+    }
+}
+
+/// The 0x42 reply to "all packs" (command value 0xFF): INFOFLAG, the
+/// number of packs, then one [`Block`] each, in address order (as
+/// python-pylontech reads it; its US2000/US3000 captures are our tests).
+/// The blocks are read one at a time, without allocation:
+/// [`AnalogAll`] is an iterator over them.
+#[derive(Debug, Clone)]
+pub struct AnalogAll<'a> {
+    /// INFOFLAG.
+    pub infoflag: u8,
+    /// The number of packs the reply announces.
+    pub count: u8,
+    info: Info<'a>,
+    read: u8,
+    failed: bool,
+}
+
+impl<'a> AnalogAll<'a> {
+    /// The most INFO bytes [`encode`](Self::encode) writes: LENID's limit.
+    pub const MAX_INFO: usize = MAX_ALL_INFO;
+
+    /// Checks the reply and reads its header; the blocks are read by
+    /// iterating. After the last block, INFO must end: bytes left over
+    /// come out as a last [`Error::Trailing`] item.
+    pub fn decode(frame: &Frame<'a>) -> Result<Self, Error> {
+        let mut info = reply(frame)?;
+        Ok(AnalogAll {
+            infoflag: info.u8()?,
+            count: info.u8()?,
+            info,
+            read: 0,
+            failed: false,
+        })
+    }
+
+    /// Writes the reply frame from the device at `adr`: `infoflag`, the
+    /// number of blocks, the blocks. The INFO is assembled on the stack
+    /// ([`Self::MAX_INFO`] bytes); more than 255 blocks, or INFO over
+    /// that size, is an error.
+    pub fn encode(infoflag: u8, blocks: &[Block], adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
+        let count = u8::try_from(blocks.len()).map_err(|_| Error::TooMany {
+            offset: 15,
+            count: blocks.len(),
+            max: 255,
+        })?;
+        let mut o = Out::<MAX_ALL_INFO>::new();
+        o.u8(infoflag)?;
+        o.u8(count)?;
+        for b in blocks {
+            b.write(&mut o)?;
+        }
+        o.frame(VER, adr, buf)
+    }
+}
+
+impl Iterator for AnalogAll<'_> {
+    type Item = Result<Block, Error>;
+
+    /// The next pack's block; after an error, nothing more.
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let item = if self.read < self.count {
+            self.read += 1;
+            Block::read(&mut self.info)
+        } else {
+            match self.info.finish() {
+                Ok(()) => return None,
+                Err(e) => Err(e),
+            }
+        };
+        self.failed = item.is_err();
+        Some(item)
     }
 }

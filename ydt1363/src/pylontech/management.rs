@@ -82,7 +82,7 @@ impl Management {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.u8(self.pack)?;
         o.u16(self.charge_voltage_mv)?;
         o.u16(self.discharge_voltage_mv)?;

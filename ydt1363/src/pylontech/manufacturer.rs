@@ -42,7 +42,7 @@ impl ManufacturerInfo {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.bytes(&self.device_name)?;
         o.bytes(&self.software_version)?;
         o.bytes(self.manufacturer.as_bytes())?;

@@ -11,12 +11,15 @@
 //! byte. Values stay as the wire has them (integers in the wire's unit);
 //! helpers convert exactly, in integers.
 //!
-//! Not yet typed: the all-packs (0xFF) form of the 0x42 and 0x44 replies,
-//! a pack count followed by one block per pack. Without a real capture of
-//! it to check the layout against, such a reply is refused by the
-//! one-pack decoders (its pack count reads as a cell count, and the
-//! fields then fail to line up) rather than misread silently; read it
-//! with [`Frame::info`](crate::Frame::info).
+//! A reply to "all packs" (command value 0xFF) carries a pack count and
+//! one block per pack: for 0x42, [`AnalogAll`] reads the blocks one by
+//! one, without allocation. The same form of the 0x44 reply is not typed
+//! yet (no real capture of it to check against): read it with
+//! [`Frame::info`](crate::Frame::info). [`Alarms::decode`] reads the
+//! one-pack form only; given an all-packs reply, the later packs land in
+//! its status tail, which is then usually over [`MAX_STATUS`] bytes and
+//! refused, but check the command value (there, the pack count) when
+//! asking with 0xFF.
 
 use crate::{Error, Frame, Info, Rtn, encode_request};
 
@@ -36,7 +39,7 @@ mod version;
 mod tests;
 
 pub use alarms::{Alarm, Alarms, MAX_CELL_ALARMS, MAX_STATUS, MAX_TEMPERATURE_ALARMS};
-pub use analog::{Analog, Capacity24, MAX_CELLS, MAX_TEMPERATURES};
+pub use analog::{Analog, AnalogAll, Block, Capacity24, MAX_CELLS, MAX_TEMPERATURES};
 pub use command::{Command, MAX_OTHER_INFO};
 pub use list::{List, Text};
 pub use management::{Management, ManagementStatus};
@@ -71,16 +74,16 @@ fn reply<'a>(frame: &Frame<'a>) -> Result<Info<'a>, Error> {
     }
 }
 
-/// INFO being written, as bytes.
-struct Out {
-    buf: [u8; MAX_INFO],
+/// INFO being written, as bytes, up to `N`.
+struct Out<const N: usize = MAX_INFO> {
+    buf: [u8; N],
     len: usize,
 }
 
-impl Out {
+impl<const N: usize> Out<N> {
     const fn new() -> Self {
         Out {
-            buf: [0; MAX_INFO],
+            buf: [0; N],
             len: 0,
         }
     }
@@ -90,7 +93,7 @@ impl Out {
         let dst = self
             .buf
             .get_mut(self.len..end)
-            .ok_or(Error::TooLong { max: MAX_INFO * 2 })?;
+            .ok_or(Error::TooLong { max: N * 2 })?;
         dst.copy_from_slice(bytes);
         self.len = end;
         Ok(())

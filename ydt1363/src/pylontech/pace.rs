@@ -28,7 +28,7 @@ impl PaceText {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.bytes(self.text.as_bytes())?;
         o.frame(VER_PACE, adr, buf)
     }

@@ -100,7 +100,7 @@ impl SystemParameters {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.u8(self.infoflag)?;
         for v in [self.cell_high_mv, self.cell_low_mv, self.cell_under_mv] {
             o.u16(v)?;

@@ -32,7 +32,7 @@ impl SerialNumber {
 
     /// Writes the reply frame from the device at `adr`.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let mut o = Out::new();
+        let mut o = Out::<{ super::MAX_INFO }>::new();
         o.u8(self.pack)?;
         o.bytes(&self.serial)?;
         o.frame(VER, adr, buf)

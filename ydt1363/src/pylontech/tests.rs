@@ -1,7 +1,10 @@
 //! Real captures (`testdata/captures/pylontech-rs485.jsonl`), the notes'
 //! decoded examples, both ways; errors; properties.
 
+extern crate std;
+
 use proptest::prelude::*;
+use std::vec::Vec;
 
 use super::*;
 use crate::Frame;
@@ -165,30 +168,32 @@ fn analog_example() -> Analog {
     Analog {
         infoflag: 0x11,
         pack: 2,
-        cells_mv: List::from_slice(&[
-            3456, 3457, 3455, 3458, 3456, 3457, 3459, 3456, 3455, 3457, 3456, 3458, 3430, 3460,
-            3456,
-        ])
-        .unwrap(),
-        temperatures: List::from_slice(&[
-            Temperature(3071),
-            Temperature(3020),
-            Temperature(3021),
-            Temperature(3022),
-            Temperature(3023),
-            Temperature(3024),
-        ])
-        .unwrap(),
-        current_da: 0,
-        voltage_mv: 51849,
-        remaining_mah16: 0xFFFF,
-        user_defined: 4,
-        total_mah16: 0xFFFF,
-        cycles: 12,
-        capacity24: Some(Capacity24 {
-            remaining_mah: 100_000,
-            total_mah: 100_000,
-        }),
+        block: Block {
+            cells_mv: List::from_slice(&[
+                3456, 3457, 3455, 3458, 3456, 3457, 3459, 3456, 3455, 3457, 3456, 3458, 3430, 3460,
+                3456,
+            ])
+            .unwrap(),
+            temperatures: List::from_slice(&[
+                Temperature(3071),
+                Temperature(3020),
+                Temperature(3021),
+                Temperature(3022),
+                Temperature(3023),
+                Temperature(3024),
+            ])
+            .unwrap(),
+            current_da: 0,
+            voltage_mv: 51849,
+            remaining_mah16: 0xFFFF,
+            user_defined: 4,
+            total_mah16: 0xFFFF,
+            cycles: 12,
+            capacity24: Some(Capacity24 {
+                remaining_mah: 100_000,
+                total_mah: 100_000,
+            }),
+        },
     }
 }
 
@@ -211,20 +216,155 @@ fn the_notes_0x42_example() {
     );
     let back = Analog::decode(&frame).unwrap();
     assert_eq!(back, a);
-    assert_eq!((back.remaining_mah(), back.total_mah()), (100_000, 100_000));
-    assert_eq!(back.temperatures.as_slice()[0].celsius(), 340);
+    assert_eq!(
+        (back.block.remaining_mah(), back.block.total_mah()),
+        (100_000, 100_000)
+    );
+    assert_eq!(back.block.temperatures.as_slice()[0].celsius(), 340);
     // Without the 24-bit fields, the 16-bit ones are the capacities.
     let small = Analog {
-        user_defined: 2,
-        remaining_mah16: 37_000,
-        total_mah16: 50_000,
-        capacity24: None,
+        block: Block {
+            user_defined: 2,
+            remaining_mah16: 37_000,
+            total_mah16: 50_000,
+            capacity24: None,
+            ..a.block
+        },
         ..a
     };
     let n = small.encode(2, &mut buf).unwrap();
     let back = Analog::decode(&Frame::decode(&buf[..n]).unwrap()).unwrap();
     assert_eq!(back, small);
-    assert_eq!((back.remaining_mah(), back.total_mah()), (37_000, 50_000));
+    assert_eq!(
+        (back.block.remaining_mah(), back.block.total_mah()),
+        (37_000, 50_000)
+    );
+}
+
+// Real 0x42 replies from python-pylontech's tests (Frankkkkk/python-pylontech
+// tests/test_basic.py), with the values its assertions give.
+
+/// UP2500, one pack asked (address 2): 8 cells, capacities as u24.
+const UP2500_42: &[u8] = b"~20024600D05E1002080D020D020D020D030D000D010D010D03050B7D0B690B690B690B73FFFA680EFFFF04FFFF00000174E401B198E906\r";
+/// US2000 × 3, all packs asked: 16-bit capacities (user-defined 2).
+const US2000X3_42: &[u8] = b"~20024600914211030F0CE70CE80CE60CE70CE80CE80CE80CE60CE50CE60CE80CE70CEA0CE50CE6050B910B870B870B870B87FFE6C18982DC02C350001F0F0CE20CE60CE60CE10CE50CE70CE60CE30CE20CE50CE30CE90CE70CE90CE9050B910B870B870B870B87FFE7C17082DC02C350001F0F0CE20CE50CE50CE20CE30CE30CE40CE50CE60CE60CE30CE40CE40CE60CE6050B910B7D0B7D0B7D0B7DFFE5C16082DC02C350001FB476\r";
+/// A US3000 and a US2000, all packs asked: capacities as u24.
+const MIXED_42: &[u8] = b"~2002460010F011020F0CCD0CCE0CCC0CCE0CCB0CCC0CCD0CCC0CCD0CCB0CCC0CCD0CCD0CCE0CCC050BE10BCD0BCD0BD70BCDFFC3BFFDFFFF04FFFF0234007F300121100F0CCA0CCA0CCB0CCC0CCA0CCC0CCB0CCB0CCB0CCB0CCB0CCA0CCC0CCC0CCB050BEB0BCD0BCD0BCD0BC3FFD1BFE5FFFF04FFFF0292005FB400C350C4A7\r";
+
+#[test]
+fn a_real_one_pack_0x42_reply() {
+    let f = Frame::decode(UP2500_42).unwrap();
+    let a = Analog::decode(&f).unwrap();
+    assert_eq!((a.infoflag, a.pack), (0x10, 2));
+    let b = a.block;
+    assert_eq!(
+        b.cells_mv.as_slice(),
+        [3330, 3330, 3330, 3331, 3328, 3329, 3329, 3331]
+    );
+    let celsius: Vec<i32> = b
+        .temperatures
+        .as_slice()
+        .iter()
+        .map(|t| t.celsius())
+        .collect();
+    assert_eq!(celsius, [210, 190, 190, 190, 200]);
+    assert_eq!((b.current_da, b.voltage_mv, b.cycles), (-6, 26638, 0));
+    assert_eq!(
+        (b.remaining_mah16, b.total_mah16, b.user_defined),
+        (0xFFFF, 0xFFFF, 4)
+    );
+    assert_eq!((b.remaining_mah(), b.total_mah()), (95_460, 111_000));
+    let mut buf = [0u8; 512];
+    let n = a.encode(2, &mut buf).unwrap();
+    assert_eq!(&buf[..n], UP2500_42);
+}
+
+#[test]
+fn real_all_packs_0x42_replies() {
+    let f = Frame::decode(US2000X3_42).unwrap();
+    let all = AnalogAll::decode(&f).unwrap();
+    assert_eq!((all.infoflag, all.count), (0x11, 3));
+    let blocks: Vec<Block> = all.map(Result::unwrap).collect();
+    assert_eq!(blocks.len(), 3);
+    let summary: Vec<_> = blocks
+        .iter()
+        .map(|b| {
+            (
+                b.cells_mv.len(),
+                b.current_da,
+                b.voltage_mv,
+                b.cycles,
+                b.remaining_mah(),
+                b.total_mah(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (15, -26, 49545, 31, 33_500, 50_000),
+            (15, -25, 49520, 31, 33_500, 50_000),
+            (15, -27, 49504, 31, 33_500, 50_000),
+        ]
+    );
+    assert_eq!(blocks[0].cells_mv.as_slice()[12], 3306);
+    assert_eq!(blocks[2].temperatures.as_slice()[1].celsius(), 210);
+    let mut buf = [0u8; 1024];
+    let n = AnalogAll::encode(0x11, &blocks, 2, &mut buf).unwrap();
+    assert_eq!(&buf[..n], US2000X3_42);
+
+    let f = Frame::decode(MIXED_42).unwrap();
+    let blocks: Vec<Block> = AnalogAll::decode(&f).unwrap().map(Result::unwrap).collect();
+    let summary: Vec<_> = blocks
+        .iter()
+        .map(|b| {
+            (
+                b.current_da,
+                b.voltage_mv,
+                b.cycles,
+                b.remaining_mah(),
+                b.total_mah(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (-61, 49149, 564, 32_560, 74_000),
+            (-47, 49125, 658, 24_500, 50_000)
+        ]
+    );
+    let n = AnalogAll::encode(0x11, &blocks, 2, &mut buf).unwrap();
+    assert_eq!(&buf[..n], MIXED_42);
+
+    // The one-pack decoder refuses an all-packs reply instead of misreading it.
+    assert!(Analog::decode(&Frame::decode(US2000X3_42).unwrap()).is_err());
+}
+
+#[test]
+fn all_packs_errors_end_the_iteration() {
+    let mut buf = [0u8; 1024];
+    let blocks = [analog_example().block; 2];
+    // A count of 3 with two blocks: the third is cut short, then nothing.
+    let mut info = [0u8; 256];
+    let n = AnalogAll::encode(0x11, &blocks, 2, &mut buf).unwrap();
+    let f = Frame::decode(&buf[..n]).unwrap();
+    let len = f.info_len();
+    let mut r = f.info();
+    r.bytes(&mut info[..len]).unwrap();
+    info[1] = 3;
+    let n = crate::encode_request(VER, 2, CID1, 0, &info[..len], &mut buf).unwrap();
+    let f = Frame::decode(&buf[..n]).unwrap();
+    let items: Vec<_> = AnalogAll::decode(&f).unwrap().collect();
+    assert_eq!(items.len(), 3);
+    assert!(matches!(items[2], Err(Error::Cut { .. })));
+    // A count of 1 with two blocks: the rest is Trailing.
+    info[1] = 1;
+    let n = crate::encode_request(VER, 2, CID1, 0, &info[..len], &mut buf).unwrap();
+    let f = Frame::decode(&buf[..n]).unwrap();
+    let items: Vec<_> = AnalogAll::decode(&f).unwrap().collect();
+    assert_eq!(items.len(), 2);
+    assert!(matches!(items[1], Err(Error::Trailing { .. })));
 }
 
 #[test]
@@ -342,14 +482,9 @@ fn alarm() -> impl Strategy<Value = Alarm> {
     any::<u8>().prop_map(Alarm::from_raw)
 }
 
-fn analog() -> impl Strategy<Value = Analog> {
+fn block() -> impl Strategy<Value = Block> {
     (
-        (
-            any::<u8>(),
-            any::<u8>(),
-            list(any::<u16>()),
-            list(any::<u16>().prop_map(Temperature)),
-        ),
+        (list(any::<u16>()), list(any::<u16>().prop_map(Temperature))),
         (
             any::<i16>(),
             any::<u16>(),
@@ -361,14 +496,8 @@ fn analog() -> impl Strategy<Value = Analog> {
         (0..=0xFF_FFFFu32, 0..=0xFF_FFFFu32),
     )
         .prop_map(
-            |(
-                (infoflag, pack, cells_mv, temperatures),
-                (current_da, voltage_mv, r, ud, t, cycles),
-                (r24, t24),
-            )| {
-                Analog {
-                    infoflag,
-                    pack,
+            |((cells_mv, temperatures), (current_da, voltage_mv, r, ud, t, cycles), (r24, t24))| {
+                Block {
                     cells_mv,
                     temperatures,
                     current_da,
@@ -384,6 +513,14 @@ fn analog() -> impl Strategy<Value = Analog> {
                 }
             },
         )
+}
+
+fn analog() -> impl Strategy<Value = Analog> {
+    (any::<u8>(), any::<u8>(), block()).prop_map(|(infoflag, pack, block)| Analog {
+        infoflag,
+        pack,
+        block,
+    })
 }
 
 /// `value` encodes, frames and decodes back to itself.
@@ -412,6 +549,14 @@ proptest! {
         names in (any::<[u8; 10]>(), any::<[u8; 2]>(), text(), any::<u8>(), any::<[u8; 16]>(), text(), any::<u8>()),
     ) {
         round_trips(a, adr, Analog::decode, Analog::encode)?;
+        let mut buf = [0u8; 4200];
+        let blocks = [a.block, a.block, a.block];
+        let n = AnalogAll::encode(a.infoflag, &blocks, adr, &mut buf).unwrap();
+        let frame = Frame::decode(&buf[..n]).unwrap();
+        let all = AnalogAll::decode(&frame).unwrap();
+        prop_assert_eq!((all.infoflag, all.count), (a.infoflag, 3));
+        let back: Vec<Block> = all.map(Result::unwrap).collect();
+        prop_assert_eq!(&back[..], &blocks[..]);
         let w = words;
         let p = SystemParameters {
             infoflag: w[0] as u8,
@@ -459,6 +604,11 @@ proptest! {
         let n = crate::encode_request(VER, 2, CID1, rtn, &info, &mut buf).unwrap();
         let f = Frame::decode(&buf[..n]).unwrap();
         let _ = Analog::decode(&f);
+        if let Ok(all) = AnalogAll::decode(&f) {
+            let announced = usize::from(all.count);
+            // At most one item a block, and one more for an error.
+            prop_assert!(all.take(300).count() <= announced + 1);
+        }
         let _ = Alarms::decode(&f);
         let _ = Management::decode(&f);
         let _ = SystemParameters::decode(&f);

@@ -22,6 +22,6 @@ impl ProtocolVersion {
 
     /// Writes the reply frame from the device at `adr`, VER the version.
     pub fn encode(&self, adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        Out::new().frame(self.ver, adr, buf)
+        Out::<{ super::MAX_INFO }>::new().frame(self.ver, adr, buf)
     }
 }
