@@ -97,7 +97,8 @@ pub enum Error {
     /// A count in INFO (cells, temperatures, bytes) larger than the type
     /// holds.
     TooMany {
-        /// Where the count is (for INFO as a whole: 9, the LENGTH field).
+        /// Where the count is; for bytes counted by INFO's length (a
+        /// text, a raw tail), where they start.
         offset: usize,
         /// The count sent.
         count: usize,

@@ -146,8 +146,8 @@ impl Command {
             0x92 => Command::Management { pack: info.u8()? },
             0x93 => Command::SerialNumber { pack: info.u8()? },
             cid2 => {
-                let count = info.remaining();
-                let info = List::read(&mut info, 9, count, |i| i.u8())?;
+                let (at, count) = (info.offset(), info.remaining());
+                let info = List::read(&mut info, at, count, |i| i.u8())?;
                 return Ok(Command::Other { cid2, info });
             }
         };

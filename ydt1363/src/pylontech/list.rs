@@ -136,12 +136,13 @@ impl<const N: usize> Text<N> {
         core::str::from_utf8(self.as_bytes()).ok()
     }
 
-    /// Reads the rest of INFO, at most `N` bytes.
+    /// Reads the rest of INFO, at most `N` bytes; more is
+    /// [`Error::TooMany`] at the offset where the rest starts.
     pub(crate) fn read_rest(info: &mut Info<'_>) -> Result<Self, Error> {
         let count = info.remaining();
         let mut list = List::new();
         let dst = list.items.get_mut(..count).ok_or(Error::TooMany {
-            offset: 9,
+            offset: info.offset(),
             count,
             max: N,
         })?;

@@ -628,3 +628,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn text_over_its_bound_is_refused_where_it_starts() {
+    let mut buf = [0u8; 512];
+    let n = crate::encode_request(VER_PACE, 1, CID1, 0, &[b'A'; 65], &mut buf).unwrap();
+    assert_eq!(
+        PaceText::decode(&Frame::decode(&buf[..n]).unwrap()),
+        Err(Error::TooMany {
+            offset: 13,
+            count: 65,
+            max: 64
+        })
+    );
+    let n = crate::encode_request(VER, 2, CID1, 0x61, &[0; 56], &mut buf).unwrap();
+    assert_eq!(
+        Command::decode_bytes(&buf[..n]),
+        Err(Error::TooMany {
+            offset: 13,
+            count: 56,
+            max: MAX_OTHER_INFO
+        })
+    );
+}
