@@ -651,3 +651,36 @@ fn text_over_its_bound_is_refused_where_it_starts() {
         })
     );
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_reads_as_plain_values() {
+    let m = Management::decode(&Frame::decode(REPLY_92).unwrap()).unwrap();
+    assert_eq!(
+        serde_json::to_value(m).unwrap(),
+        serde_json::json!({
+            "pack": 2,
+            "charge_voltage_mv": 53250,
+            "discharge_voltage_mv": 45000,
+            "charge_current_da": 200,
+            "discharge_current_da": -500,
+            "status": {"charge_enable": true, "discharge_enable": true, "raw": 0xC0},
+        })
+    );
+    let t = PaceText::decode(&Frame::decode(REPLY_C2).unwrap()).unwrap();
+    assert_eq!(
+        serde_json::to_value(t).unwrap(),
+        serde_json::json!({"text": "17900112250937D     Jan 10 2022,13:44:13"})
+    );
+    let a = Analog::decode(&Frame::decode(UP2500_42).unwrap()).unwrap();
+    let v = serde_json::to_value(a).unwrap();
+    assert_eq!(
+        v["block"]["cells_mv"],
+        serde_json::json!([3330, 3330, 3330, 3331, 3328, 3329, 3329, 3331])
+    );
+    assert_eq!(v["block"]["temperatures"][0], 2941);
+    assert_eq!(
+        serde_json::to_value(Command::Analog { pack: 2 }).unwrap(),
+        serde_json::json!({"analog": {"pack": 2}})
+    );
+}
