@@ -13,6 +13,7 @@
 )]
 
 mod client;
+pub mod device;
 mod error;
 mod frame;
 mod framer;
@@ -20,6 +21,7 @@ pub mod pylontech;
 mod rtn;
 
 pub use client::{Accepted, Client, Expect, Link, Request, TX_CAPACITY};
+pub use device::Device;
 pub use error::Error;
 pub use frame::{Frame, Info, encode_request, length_field};
 pub use framer::{CAPACITY, Framer};
