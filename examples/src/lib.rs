@@ -9,6 +9,7 @@ pub mod enc_text;
 pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;
+pub mod pylontech_sim;
 
 /// The root README's programs, compiled as doctests (`no_run`: they need a
 /// device on a serial port).
