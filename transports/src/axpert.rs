@@ -24,74 +24,13 @@ pub const fn client(timeout: Duration) -> Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Clock, Error};
+    use crate::Error;
+    use crate::testing::{Port, Ticks};
     use axpert_proto::{Inquiry, Mode, Response, Setting};
-    use core::cell::Cell;
-    use embedded_io::ErrorKind;
 
-    /// A scripted link: every read hands out the next chunk, or times out.
-    struct Script<'a> {
-        chunks: &'a [&'a [u8]],
-        next: usize,
-        written: [u8; 64],
-        written_len: usize,
-    }
-
-    #[derive(Debug)]
-    struct TimedOut;
-    impl core::fmt::Display for TimedOut {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("timed out")
-        }
-    }
-    impl core::error::Error for TimedOut {}
-    impl embedded_io::Error for TimedOut {
-        fn kind(&self) -> ErrorKind {
-            ErrorKind::TimedOut
-        }
-    }
-    impl embedded_io::ErrorType for Script<'_> {
-        type Error = TimedOut;
-    }
-    impl embedded_io::Read for Script<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> Result<usize, TimedOut> {
-            let c = self.chunks.get(self.next).ok_or(TimedOut)?;
-            self.next += 1;
-            buf[..c.len()].copy_from_slice(c);
-            Ok(c.len())
-        }
-    }
-    impl embedded_io::Write for Script<'_> {
-        fn write(&mut self, buf: &[u8]) -> Result<usize, TimedOut> {
-            self.written[self.written_len..self.written_len + buf.len()].copy_from_slice(buf);
-            self.written_len += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> Result<(), TimedOut> {
-            Ok(())
-        }
-    }
-
-    /// A clock that advances 100 ms per reading.
-    struct Ticks(Cell<u64>);
-    impl Clock for Ticks {
-        fn now(&self) -> Duration {
-            self.0.set(self.0.get() + 100);
-            Duration::from_millis(self.0.get())
-        }
-    }
-
-    fn script<'a>(chunks: &'a [&'a [u8]]) -> Script<'a> {
-        Script {
-            chunks,
-            next: 0,
-            written: [0; 64],
-            written_len: 0,
-        }
-    }
-
-    fn driver<'a>(chunks: &'a [&'a [u8]], timeout: Duration) -> Driver<Script<'a>, Ticks> {
-        Driver::new(script(chunks), Ticks(Cell::new(0)), client(timeout))
+    fn driver(chunks: &[&[u8]], timeout: Duration) -> Driver<Port, Ticks> {
+        let clock = Ticks::every(Duration::from_millis(100));
+        Driver::new(Port::new(chunks), clock, client(timeout))
     }
 
     #[test]
@@ -100,8 +39,7 @@ mod tests {
         let mut d = driver(chunks, DEFAULT_TIMEOUT);
         let r = d.ask(&Inquiry::Mode.into()).unwrap();
         assert_eq!(r, &Response::Mode(Mode::Battery));
-        let io = d.io_mut();
-        assert_eq!(&io.written[..io.written_len], b"QMOD\x49\xc1\r");
+        assert_eq!(d.io_mut().written, b"QMOD\x49\xc1\r");
     }
 
     #[test]
@@ -118,6 +56,6 @@ mod tests {
             r,
             Err(Error::Protocol(axpert_proto::Error::OutOfRange { .. }))
         ));
-        assert_eq!(d.io_mut().written_len, 0);
+        assert!(d.io_mut().written.is_empty());
     }
 }

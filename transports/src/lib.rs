@@ -23,6 +23,9 @@ pub mod tcp;
 pub mod tokio;
 pub mod ydt1363;
 
+#[cfg(test)]
+mod testing;
+
 use core::time::Duration;
 
 /// A monotonic clock: the time since an epoch of its own.

@@ -112,63 +112,21 @@ fn transmit<T: Write, D: DeviceMachine>(
 mod tests {
     extern crate std;
     use super::*;
+    use crate::testing::{Port, Ticks};
     use axpert_proto::{BatterySystem, Command, Device, Inquiry, Mode, Response};
-    use core::cell::Cell;
     use std::vec::Vec;
-
-    /// A port whose reads hand out scripted chunks, then time out.
-    struct Port {
-        reads: Vec<&'static [u8]>,
-        written: Vec<u8>,
-    }
-
-    impl embedded_io::ErrorType for Port {
-        type Error = embedded_io::ErrorKind;
-    }
-
-    impl Read for Port {
-        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-            if self.reads.is_empty() {
-                return Err(ErrorKind::TimedOut);
-            }
-            let chunk = self.reads.remove(0);
-            buf[..chunk.len()].copy_from_slice(chunk);
-            Ok(chunk.len())
-        }
-    }
-
-    impl Write for Port {
-        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-            self.written.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> Result<(), Self::Error> {
-            Ok(())
-        }
-    }
-
-    struct Ticks(Cell<u64>);
-    impl Clock for Ticks {
-        fn now(&self) -> Duration {
-            self.0.set(self.0.get() + 10);
-            Duration::from_millis(self.0.get())
-        }
-    }
 
     #[test]
     fn requests_in_any_chunking_are_answered_and_ticks_may_speak() {
         // QMOD split across reads, then QPIGS with a bad CRC, then silence.
-        let mut port = Port {
-            reads: std::vec![b"QM", b"OD\x49", b"\xc1\rQPIGS\x00\x00\r"],
-            written: Vec::new(),
-        };
+        let mut port = Port::new(&[b"QM", b"OD\x49", b"\xc1\rQPIGS\x00\x00\r"]);
         let mut device = Device::<64>::new(BatterySystem::V48);
         let mut passes = 0;
         let mut asked = Vec::new();
         let mut ticks = 0;
         serve(
             &mut port,
-            &Ticks(Cell::new(0)),
+            &Ticks::every(Duration::from_millis(10)),
             &mut device,
             || {
                 passes += 1;
@@ -215,7 +173,7 @@ mod tests {
         let mut device = Device::<64>::new(BatterySystem::V48);
         let r = serve(
             &mut Broken,
-            &Ticks(Cell::new(0)),
+            &Ticks::every(Duration::from_millis(10)),
             &mut device,
             || false,
             |_, _| None,

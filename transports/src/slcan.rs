@@ -43,56 +43,12 @@ pub const fn client(timeout: Duration) -> Client {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
-    use crate::{Clock, Error as DriverError};
-    use std::cell::Cell;
-
-    /// A port that records what is written and reads from a script.
-    #[derive(Default)]
-    struct Port {
-        written: Vec<u8>,
-        reads: Vec<Result<Vec<u8>, embedded_io::ErrorKind>>,
-    }
-
-    impl embedded_io::ErrorType for Port {
-        type Error = embedded_io::ErrorKind;
-    }
-
-    impl embedded_io::Read for Port {
-        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-            if self.reads.is_empty() {
-                return Err(embedded_io::ErrorKind::TimedOut);
-            }
-            let bytes = self.reads.remove(0)?;
-            buf[..bytes.len()].copy_from_slice(&bytes);
-            Ok(bytes.len())
-        }
-    }
-
-    impl embedded_io::Write for Port {
-        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-            self.written.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> Result<(), Self::Error> {
-            Ok(())
-        }
-    }
-
-    /// A clock that advances 10 ms per reading.
-    struct Ticks(Cell<u64>);
-    impl Clock for Ticks {
-        fn now(&self) -> Duration {
-            self.0.set(self.0.get() + 10);
-            Duration::from_millis(self.0.get())
-        }
-    }
+    use crate::Error as DriverError;
+    use crate::testing::{Port, Ticks};
 
     fn driver(reads: Vec<Result<Vec<u8>, embedded_io::ErrorKind>>) -> Driver<Port, Ticks> {
-        let port = Port {
-            reads,
-            ..Port::default()
-        };
-        Driver::new(port, Ticks(Cell::new(0)), client(DEFAULT_TIMEOUT))
+        let clock = Ticks::every(Duration::from_millis(10));
+        Driver::new(Port::with(reads), clock, client(DEFAULT_TIMEOUT))
     }
 
     #[test]

@@ -24,56 +24,14 @@ pub const fn client(timeout: Duration) -> Client {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
-    use crate::{Clock, Error as DriverError};
-    use std::cell::Cell;
-
-    /// A port that records what is written and reads from a script.
-    #[derive(Default)]
-    struct Port {
-        written: Vec<u8>,
-        reads: Vec<&'static [u8]>,
-    }
-
-    impl embedded_io::ErrorType for Port {
-        type Error = embedded_io::ErrorKind;
-    }
-
-    impl embedded_io::Read for Port {
-        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-            if self.reads.is_empty() {
-                return Err(embedded_io::ErrorKind::TimedOut);
-            }
-            let bytes = self.reads.remove(0);
-            buf[..bytes.len()].copy_from_slice(bytes);
-            Ok(bytes.len())
-        }
-    }
-
-    impl embedded_io::Write for Port {
-        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-            self.written.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> Result<(), Self::Error> {
-            Ok(())
-        }
-    }
-
-    struct Ticks(Cell<u64>);
-    impl Clock for Ticks {
-        fn now(&self) -> Duration {
-            self.0.set(self.0.get() + 100);
-            Duration::from_millis(self.0.get())
-        }
-    }
+    use crate::Error as DriverError;
+    use crate::testing::{Port, Ticks};
 
     #[test]
     fn a_pylontech_reply_through_the_driver() {
-        let port = Port {
-            reads: vec![b"~20024600B01402D0", b"02AFC800C8FE0CC0F915\r"],
-            ..Port::default()
-        };
-        let mut d = Driver::new(port, Ticks(Cell::new(0)), client(DEFAULT_TIMEOUT));
+        let port = Port::new(&[b"~20024600B01402D0", b"02AFC800C8FE0CC0F915\r"]);
+        let clock = Ticks::every(Duration::from_millis(100));
+        let mut d = Driver::new(port, clock, client(DEFAULT_TIMEOUT));
         let ask = Request {
             ver: 0x20,
             adr: 2,
