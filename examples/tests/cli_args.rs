@@ -10,28 +10,18 @@ use std::time::{Duration, Instant};
 use embedded_io::Read as _;
 use transports::serial::Pty;
 
+mod common;
+
 /// Runs `bin` with `args`; it must end within 20 seconds.
 fn run(bin: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(bin)
+    let child = Command::new(bin)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{bin} {args:?} still running after 20 s; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().unwrap()
+    common::finish(child, &format!("{bin} {args:?}"))
 }
 
 fn name(bin: &str) -> &str {

@@ -4,8 +4,7 @@
 //! "Broken pipe" panic.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
 mod common;
 
@@ -30,23 +29,6 @@ fn assert_plain(what: &str, text: &str) {
         assert!(!text.contains(debug), "{what}: {debug:?} in\n{text}");
     }
     assert!(!text.contains("panicked"), "{what}: {text}");
-}
-
-/// `child` ends within 20 seconds (killed and failed otherwise).
-fn finish(mut child: Child, what: &str) -> Output {
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{what}: still running after 20 s; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    child.wait_with_output().unwrap()
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -204,7 +186,7 @@ fn reader_goes_away(bin: &str, args: &[&str]) {
     stdout.read_line(&mut first).unwrap();
     assert!(!first.is_empty(), "{what}: printed nothing");
     drop(stdout);
-    let out = finish(child, &what);
+    let out = common::finish(child, &what);
     let (_, stderr) = text(&out);
     assert!(!stderr.contains("panicked"), "{what}: {stderr}");
     assert_eq!(out.status.code(), Some(0), "{what}: {stderr}");
@@ -226,7 +208,7 @@ fn no_reader(bin: &str, args: &[&str]) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let out = finish(child, &what);
+    let out = common::finish(child, &what);
     let (_, stderr) = text(&out);
     assert!(!stderr.contains("panicked"), "{what}: {stderr}");
     assert_eq!(out.status.code(), Some(0), "{what}: {stderr}");

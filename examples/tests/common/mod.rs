@@ -209,3 +209,20 @@ pub fn pair() -> (Killed, String, String) {
     let a = paths.pop().unwrap();
     (Killed(child), a, b)
 }
+
+/// `child` ends within 20 seconds (killed and failed otherwise); its output.
+pub fn finish(mut child: std::process::Child, what: &str) -> std::process::Output {
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what}: still running after 20 s; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
