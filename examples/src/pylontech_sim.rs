@@ -4,8 +4,8 @@
 //! The packs sit at addresses 2, 3, … and go through a compressed day of
 //! charge and discharge: the current follows a sine, the state of charge
 //! rises while it is positive, cell voltages and temperatures follow.
-//! They answer 0x4F, 0x51, 0x42 (one pack, or 0xFF for all), 0x44, 0x47,
-//! 0x92 and 0x93; any other command gets RTN 04, a command value naming
+//! They answer 0x4F, 0x51, 0x42 and 0x44 (one pack, or 0xFF for all),
+//! 0x47, 0x92 and 0x93; any other command gets RTN 04, a command value naming
 //! no pack of the stack RTN 06.
 
 use std::f64::consts::TAU;
@@ -16,7 +16,7 @@ use transports::{StdClock, serve::Call};
 use ydt1363::device::{Device, MAX_PACKS, Request, Response};
 use ydt1363::pylontech::{
     Alarm, Alarms, Analog, Block, Command, List, Management, ManagementStatus, ManufacturerInfo,
-    ProtocolVersion, SerialNumber, SystemParameters, Temperature, Text, VER,
+    ProtocolVersion, STATUS_BYTES, SerialNumber, SystemParameters, Temperature, Text, VER,
 };
 use ydt1363::{Error, Rtn};
 
@@ -132,6 +132,21 @@ impl Stack {
         }
     }
 
+    /// The alarm information of the pack at `adr`: all normal, and the
+    /// document's five status bytes, zero.
+    pub fn alarms(&self, adr: u8) -> Alarms {
+        Alarms {
+            infoflag: 0x11,
+            pack: adr,
+            cells: List::from_slice(&[Alarm::Normal; CELLS]).unwrap_or_default(),
+            temperatures: List::from_slice(&[Alarm::Normal; TEMPERATURES]).unwrap_or_default(),
+            charge_current: Alarm::Normal,
+            module_voltage: Alarm::Normal,
+            discharge_current: Alarm::Normal,
+            status: Text::from_bytes(&[0; STATUS_BYTES]).unwrap_or_default(),
+        }
+    }
+
     /// The charge/discharge limits of the pack at `adr`.
     pub fn management(&self, adr: u8) -> Management {
         Management {
@@ -182,18 +197,19 @@ impl Stack {
                 }),
                 None => bad,
             },
-            Command::Alarms { pack: p } => match pack(p) {
-                Some(p) => Response::Alarms(Alarms {
+            Command::Alarms { pack: 0xFF } => {
+                let mut packs = [self.alarms(FIRST); MAX_PACKS];
+                for (i, a) in packs.iter_mut().enumerate().take(self.packs.into()) {
+                    *a = self.alarms(FIRST + i as u8);
+                }
+                Response::AlarmsAll {
                     infoflag: 0x11,
-                    pack: p,
-                    cells: List::from_slice(&[Alarm::Normal; CELLS]).unwrap_or_default(),
-                    temperatures: List::from_slice(&[Alarm::Normal; TEMPERATURES])
-                        .unwrap_or_default(),
-                    charge_current: Alarm::Normal,
-                    module_voltage: Alarm::Normal,
-                    discharge_current: Alarm::Normal,
-                    status: Text::from_bytes(&[0, 0, 0, 0, 0]).unwrap_or_default(),
-                }),
+                    count: self.packs,
+                    packs,
+                }
+            }
+            Command::Alarms { pack: p } => match pack(p) {
+                Some(p) => Response::Alarms(self.alarms(p)),
                 None => bad,
             },
             Command::SystemParameters { pack: p } => match pack(p.unwrap_or(request.adr)) {
@@ -220,6 +236,7 @@ pub fn describe(command: &Command) -> String {
         Command::ManufacturerInfo => "manufacturer information".into(),
         Command::Analog { pack: 0xFF } => "analog values, all packs".into(),
         Command::Analog { pack } => format!("analog values, pack {pack}"),
+        Command::Alarms { pack: 0xFF } => "alarms, all packs".into(),
         Command::Alarms { pack } => format!("alarms, pack {pack}"),
         Command::SystemParameters { .. } => "system parameters".into(),
         Command::Management { pack } => format!("charge/discharge limits, pack {pack}"),
@@ -275,7 +292,7 @@ pub fn encode(response: &Response, adr: u8) -> Result<Vec<u8>, Error> {
 mod tests {
     use super::*;
     use ydt1363::Frame;
-    use ydt1363::pylontech::AnalogAll;
+    use ydt1363::pylontech::{AlarmsAll, AnalogAll};
 
     fn ask(stack: &Stack, adr: u8, command: Command) -> Vec<u8> {
         let request = Request {
@@ -339,7 +356,13 @@ mod tests {
         assert_eq!(n.as_str(), Some("PPTBH02012345603"));
         let f = ask(&s, 2, Command::Alarms { pack: 2 });
         let a = Alarms::decode(&Frame::decode(&f).unwrap()).unwrap();
+        assert_eq!(a, s.alarms(2));
         assert_eq!(a.cells.len(), CELLS);
+        let f = ask(&s, 2, Command::Alarms { pack: 0xFF });
+        let all = AlarmsAll::decode(&Frame::decode(&f).unwrap()).unwrap();
+        assert_eq!((all.count, all.status_len), (2, STATUS_BYTES));
+        let packs: Vec<_> = all.map(Result::unwrap).collect();
+        assert_eq!(packs, [s.alarms(2), s.alarms(3)]);
         let f = ask(&s, 2, Command::ManufacturerInfo);
         let m = ManufacturerInfo::decode(&Frame::decode(&f).unwrap()).unwrap();
         assert_eq!(m.device_name(), Some("US2000C   "));
@@ -359,6 +382,9 @@ mod tests {
         assert!(f.len() < FRAME, "{}", f.len());
         let all = AnalogAll::decode(&Frame::decode(&f).unwrap()).unwrap();
         assert_eq!(all.count(), 16);
+        let f = ask(&s, 2, Command::Alarms { pack: 0xFF });
+        let all = AlarmsAll::decode(&Frame::decode(&f).unwrap()).unwrap();
+        assert_eq!(all.map(Result::unwrap).count(), 16);
     }
 
     #[test]

@@ -28,12 +28,13 @@
 use core::time::Duration;
 
 use crate::pylontech::{
-    self, Alarms, Analog, AnalogAll, Block, Command, Management, ManufacturerInfo, ProtocolVersion,
-    SerialNumber, SystemParameters,
+    self, Alarms, AlarmsAll, Analog, AnalogAll, Block, Command, Management, ManufacturerInfo,
+    ProtocolVersion, SerialNumber, SystemParameters,
 };
 use crate::{CAPACITY, Error, Frame, Framer, Rtn, encode_request};
 
-/// The most packs a [`Response::AnalogAll`] carries.
+/// The most packs a [`Response::AnalogAll`] or [`Response::AlarmsAll`]
+/// carries.
 pub const MAX_PACKS: usize = 16;
 
 /// A request for one of the device's addresses, as the application sees
@@ -75,8 +76,19 @@ pub enum Response {
         /// The packs' values, in address order.
         blocks: [Block; MAX_PACKS],
     },
-    /// 0x44.
+    /// 0x44 for one pack.
     Alarms(Alarms),
+    /// 0x44 for all packs (command value 0xFF): the first `count` packs'
+    /// alarms (their `infoflag` and `pack` are not sent; give each the
+    /// same number of status bytes).
+    AlarmsAll {
+        /// INFOFLAG.
+        infoflag: u8,
+        /// How many of `packs` are sent.
+        count: u8,
+        /// The packs' alarms, in address order.
+        packs: [Alarms; MAX_PACKS],
+    },
     /// 0x47.
     SystemParameters(SystemParameters),
     /// 0x92.
@@ -109,6 +121,18 @@ impl Response {
                 AnalogAll::encode(*infoflag, blocks, adr, buf)
             }
             Response::Alarms(r) => r.encode(adr, buf),
+            Response::AlarmsAll {
+                infoflag,
+                count,
+                packs,
+            } => {
+                let packs = packs.get(..usize::from(*count)).ok_or(Error::TooMany {
+                    offset: 15,
+                    count: usize::from(*count),
+                    max: MAX_PACKS,
+                })?;
+                AlarmsAll::encode(*infoflag, packs, adr, buf)
+            }
             Response::SystemParameters(r) => r.encode(adr, buf),
             Response::Management(r) => r.encode(adr, buf),
             Response::SerialNumber(r) => r.encode(adr, buf),

@@ -12,14 +12,16 @@
 //! helpers convert exactly, in integers.
 //!
 //! A reply to "all packs" (command value 0xFF) carries a pack count and
-//! one block per pack: for 0x42, [`AnalogAll`] reads the blocks one by
-//! one, without allocation. The same form of the 0x44 reply is not typed
-//! yet (no real capture of it to check against): read it with
-//! [`Frame::info`](crate::Frame::info). [`Alarms::decode`] reads the
-//! one-pack form only; given an all-packs reply, the later packs land in
-//! its status tail, which is then usually over [`MAX_STATUS`] bytes and
-//! refused, but check the command value (there, the pack count) when
-//! asking with 0xFF.
+//! one block per pack, read one by one without allocation: [`AnalogAll`]
+//! for 0x42 (a [`Block`] per pack), [`AlarmsAll`] for 0x44 (an [`Alarms`]
+//! per pack; the block does not say how many status bytes it ends with,
+//! nor its pack's address: see [`AlarmsAll`] for how they are read). Each
+//! encodes too, so that firmware can answer for a whole stack.
+//! [`Analog::decode`] and [`Alarms::decode`] read the one-pack form; given
+//! an all-packs reply, [`Analog::decode`] fails on the bytes left over,
+//! while [`Alarms::decode`] would take the later packs for its status
+//! tail (usually refused as over [`MAX_STATUS`] bytes), so decode what
+//! the command value asked for.
 
 use crate::{Error, Frame, Info, Rtn, encode_request};
 
@@ -38,7 +40,9 @@ mod version;
 #[cfg(test)]
 mod tests;
 
-pub use alarms::{Alarm, Alarms, MAX_CELL_ALARMS, MAX_STATUS, MAX_TEMPERATURE_ALARMS};
+pub use alarms::{
+    Alarm, Alarms, AlarmsAll, MAX_CELL_ALARMS, MAX_STATUS, MAX_TEMPERATURE_ALARMS, STATUS_BYTES,
+};
 pub use analog::{Analog, AnalogAll, Block, Capacity24, MAX_CELLS, MAX_TEMPERATURES};
 pub use command::{Command, MAX_OTHER_INFO};
 pub use list::{List, Text};

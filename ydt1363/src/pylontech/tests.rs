@@ -415,6 +415,160 @@ fn alarms_and_text_replies_both_ways() {
     );
 }
 
+/// An all-packs 0x44 reply laid out as `docs/protocols/ydt1363.md` §3
+/// gives it, field by field: INFOFLAG 11, two packs; pack one has three
+/// cells (the second over its upper limit), two temperatures (the second
+/// "other error", F0), a module-voltage alarm under its lower limit, and
+/// five status bytes; pack two two cells, one temperature, five zeros.
+const ALARMS_ALL_INFO: &str = concat!(
+    "11",
+    "02", // INFOFLAG, number of packs
+    "03",
+    "000200",
+    "02",
+    "00F0",
+    "00",
+    "01",
+    "00",
+    "00000E4000", // pack one
+    "02",
+    "0100",
+    "01",
+    "02",
+    "000000",
+    "0000000000", // pack two
+);
+
+/// INFO as hex text to bytes.
+fn info_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// A reply frame (RTN 00) from `adr` carrying `info`.
+fn reply_frame(adr: u8, info: &[u8]) -> Vec<u8> {
+    let mut buf = [0u8; 1024];
+    let n = crate::encode_request(VER, adr, CID1, 0, info, &mut buf).unwrap();
+    buf[..n].to_vec()
+}
+
+#[test]
+fn the_all_packs_0x44_reply_both_ways() {
+    let wire = reply_frame(2, &info_bytes(ALARMS_ALL_INFO));
+    let frame = Frame::decode(&wire).unwrap();
+    let all = AlarmsAll::decode(&frame).unwrap();
+    assert_eq!((all.infoflag, all.count, all.status_len), (0x11, 2, 5));
+    let packs: Vec<Alarms> = all.map(Result::unwrap).collect();
+    let one = Alarms {
+        infoflag: 0x11,
+        pack: 2,
+        cells: List::from_slice(&[Alarm::Normal, Alarm::AboveUpper, Alarm::Normal]).unwrap(),
+        temperatures: List::from_slice(&[Alarm::Normal, Alarm::Other]).unwrap(),
+        charge_current: Alarm::Normal,
+        module_voltage: Alarm::BelowLower,
+        discharge_current: Alarm::Normal,
+        status: Text::from_bytes(&[0, 0, 0x0E, 0x40, 0]).unwrap(),
+    };
+    let two = Alarms {
+        pack: 3,
+        cells: List::from_slice(&[Alarm::BelowLower, Alarm::Normal]).unwrap(),
+        temperatures: List::from_slice(&[Alarm::AboveUpper]).unwrap(),
+        module_voltage: Alarm::Normal,
+        status: Text::from_bytes(&[0; 5]).unwrap(),
+        ..one
+    };
+    // The master (ADR 2) first, then the next address.
+    assert_eq!(packs, [one, two]);
+    let mut buf = [0u8; 1024];
+    let n = AlarmsAll::encode(0x11, &packs, 2, &mut buf).unwrap();
+    assert_eq!(
+        core::str::from_utf8(&buf[..n]).unwrap(),
+        core::str::from_utf8(&wire).unwrap()
+    );
+    // The same stack asked of a master at ADR 5: addresses 5 and 6.
+    let wire = reply_frame(5, &info_bytes(ALARMS_ALL_INFO));
+    let f = Frame::decode(&wire).unwrap();
+    let addresses: Vec<u8> = AlarmsAll::decode(&f)
+        .unwrap()
+        .map(|a| a.unwrap().pack)
+        .collect();
+    assert_eq!(addresses, [5, 6]);
+    // Read as one pack, the later pack lands in the status tail: too long.
+    assert!(matches!(
+        Alarms::decode(&frame),
+        Err(Error::TooMany {
+            max: MAX_STATUS,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn all_packs_0x44_status_length_and_short_replies() {
+    // Six status bytes a pack, as one US-series capture sends them: found.
+    let six = concat!(
+        "10",
+        "02", //
+        "02",
+        "0000",
+        "01",
+        "00",
+        "000000",
+        "000000000000", //
+        "02",
+        "0000",
+        "01",
+        "00",
+        "000000",
+        "000000000001",
+    );
+    let wire = reply_frame(2, &info_bytes(six));
+    let f = Frame::decode(&wire).unwrap();
+    let all = AlarmsAll::decode(&f).unwrap();
+    assert_eq!(all.status_len, 6);
+    let packs: Vec<Alarms> = all.map(Result::unwrap).collect();
+    assert_eq!(packs.len(), 2);
+    assert_eq!(packs[1].status.as_bytes(), [0, 0, 0, 0, 0, 1]);
+    // Told five, the blocks do not line up: an error, then nothing.
+    let items: Vec<_> = AlarmsAll::decode_with_status(&f, 5).unwrap().collect();
+    assert!(items.iter().any(Result::is_err), "{items:?}");
+    assert!(items.last().unwrap().is_err());
+
+    // Three packs announced, two sent (a pack missing from the stack):
+    // the two, then the third cut short, then nothing.
+    let mut info = info_bytes(ALARMS_ALL_INFO);
+    info[1] = 3;
+    let wire = reply_frame(2, &info);
+    let f = Frame::decode(&wire).unwrap();
+    let all = AlarmsAll::decode(&f).unwrap();
+    assert_eq!((all.count, all.status_len), (3, 5));
+    let items: Vec<_> = all.collect();
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[1].is_ok());
+    assert!(matches!(items[2], Err(Error::Cut { .. })), "{items:?}");
+    // One announced, two sent: the second is Trailing.
+    info[1] = 1;
+    let wire = reply_frame(2, &info);
+    let f = Frame::decode(&wire).unwrap();
+    let items: Vec<_> = AlarmsAll::decode(&f).unwrap().collect();
+    assert_eq!(items.len(), 2);
+    assert!(matches!(items[1], Err(Error::Trailing { .. })), "{items:?}");
+    // No packs at all.
+    let wire = reply_frame(2, &[0x11, 0]);
+    let f = Frame::decode(&wire).unwrap();
+    assert_eq!(AlarmsAll::decode(&f).unwrap().count(), 0);
+    // A refusal carries no content.
+    let f = Frame::decode(b"~200246040000FDAE\r").unwrap();
+    assert_eq!(
+        AlarmsAll::decode(&f).err(),
+        Some(Error::Refused {
+            rtn: crate::Rtn::Command
+        })
+    );
+}
+
 #[test]
 fn errors_name_what_and_where() {
     let mut buf = [0u8; 512];
@@ -586,6 +740,31 @@ proptest! {
         let ((infoflag, pack, cells, temperatures), (charge_current, module_voltage, discharge_current, status)) = al;
         let al = Alarms { infoflag, pack, cells, temperatures, charge_current, module_voltage, discharge_current, status };
         round_trips(al, adr, Alarms::decode, Alarms::encode)?;
+        // A stack of three, each pack with the same status bytes: read
+        // back with the length given, and with the document's five found.
+        let mut packs = [al; 3];
+        for (k, p) in packs.iter_mut().enumerate() {
+            p.pack = adr.wrapping_add(k as u8);
+        }
+        let n = AlarmsAll::encode(infoflag, &packs, adr, &mut buf).unwrap();
+        let frame = Frame::decode(&buf[..n]).unwrap();
+        let all = AlarmsAll::decode_with_status(&frame, al.status.as_bytes().len()).unwrap();
+        prop_assert_eq!((all.infoflag, all.count), (infoflag, 3));
+        let back: Vec<Alarms> = all.map(Result::unwrap).collect();
+        prop_assert_eq!(&back[..], &packs[..]);
+        let mut five = [0u8; STATUS_BYTES];
+        for (d, s) in five.iter_mut().zip(al.status.as_bytes()) {
+            *d = *s;
+        }
+        for p in packs.iter_mut() {
+            p.status = Text::from_bytes(&five).unwrap();
+        }
+        let n = AlarmsAll::encode(infoflag, &packs, adr, &mut buf).unwrap();
+        let frame = Frame::decode(&buf[..n]).unwrap();
+        let all = AlarmsAll::decode(&frame).unwrap();
+        prop_assert_eq!(all.status_len, STATUS_BYTES);
+        let back: Vec<Alarms> = all.map(Result::unwrap).collect();
+        prop_assert_eq!(&back[..], &packs[..]);
         let (device_name, software_version, manufacturer, pack, serial, pace, ver) = names;
         let mi = ManufacturerInfo { device_name, software_version, manufacturer };
         round_trips(mi, adr, ManufacturerInfo::decode, ManufacturerInfo::encode)?;
@@ -610,6 +789,11 @@ proptest! {
             prop_assert!(all.take(300).count() <= announced + 1);
         }
         let _ = Alarms::decode(&f);
+        if let Ok(all) = AlarmsAll::decode(&f) {
+            let announced = usize::from(all.count);
+            prop_assert!(all.status_len <= MAX_STATUS);
+            prop_assert!(all.take(300).count() <= announced + 1);
+        }
         let _ = Management::decode(&f);
         let _ = SystemParameters::decode(&f);
         let _ = ManufacturerInfo::decode(&f);
