@@ -10,6 +10,7 @@ pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;
 pub mod pylontech_sim;
+pub mod pylontech_text;
 pub mod tables;
 
 /// The root README's programs, compiled as doctests (`no_run`: they need a

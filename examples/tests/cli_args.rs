@@ -171,6 +171,35 @@ fn hostile_values_are_refused_with_exit_code_2_and_no_panic() {
         assert_refused(modbus_sim, args);
     }
 
+    let pylontech = env!("CARGO_BIN_EXE_pylontech");
+    for args in [
+        &["--port", p, "--baud", "0"][..],
+        &["--port", p, "--baud", "99999999999"],
+        &["--port", p, "--baud=-9600", "--detect"],
+        &["--port", p, "--address", "255"],
+        &["--port", p, "--address=-1"],
+        &["--port", p, "--address", "99999999999"],
+        &["--port", p, "--address", "0x02"],
+        &["--port", p, "--timeout=-1"],
+        &["--port", p, "--timeout=NaN", "--detect"],
+        &["--port", p, "--timeout=1e300"],
+        &["--port", p, "--current-scale", "1"],
+        &["--port", p, "--current-scale", ""],
+        &["--address", "2"],
+    ] {
+        assert_refused(pylontech, args);
+    }
+    let pylontech_sim = env!("CARGO_BIN_EXE_pylontech-sim");
+    for args in [
+        &["--baud", "0"][..],
+        &["--packs", "0"],
+        &["--packs", "17"],
+        &["--packs", "99999999999"],
+        &["--packs=-2"],
+    ] {
+        assert_refused(pylontech_sim, args);
+    }
+
     let decode = env!("CARGO_BIN_EXE_decode");
     for args in [
         &["bms-can", "--id=-5", "00"][..],

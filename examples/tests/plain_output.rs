@@ -166,6 +166,44 @@ fn modbus_lists_and_exceptions_are_words() {
     );
 }
 
+#[test]
+fn pylontech_and_its_simulator_print_words_not_debug() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pylontech-sim"))
+        .args(["--packs", "2", "--verbose"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut path = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut path)
+        .unwrap();
+    for args in [&[][..], &["--detect", "--address", "2"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pylontech"))
+            .args(["--port", path.trim()])
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert_plain("pylontech", &stdout);
+        assert_plain("pylontech", &stderr);
+        assert!(
+            stdout.contains(" V ") || stdout.contains("packs"),
+            "{stdout}"
+        );
+    }
+    let _ = child.kill();
+    let (_, log) = text(&child.wait_with_output().unwrap());
+    assert_plain("pylontech-sim", &log);
+    for e in [
+        "address 2: analog values, all packs -> answered",
+        "address 2: alarms, all packs -> answered",
+    ] {
+        assert!(log.contains(e), "{e:?} in\n{log}");
+    }
+}
+
 /// Runs `bin args` with stdout into a pipe that is read for one line and
 /// then closed; the tool must end with exit code 0 and no panic.
 fn reader_goes_away(bin: &str, args: &[&str]) {
@@ -220,6 +258,7 @@ fn a_closed_stdout_ends_a_tool_quietly() {
     let axpert = common::Spawned::start(env!("CARGO_BIN_EXE_axpert-sim"));
     let bms = common::Spawned::start(env!("CARGO_BIN_EXE_bms-sim"));
     let modbus = common::Spawned::start(env!("CARGO_BIN_EXE_modbus-sim"));
+    let stack = common::Spawned::start(env!("CARGO_BIN_EXE_pylontech-sim"));
 
     // Tools that go on printing: the next line after the reader left.
     let enc_drive = env!("CARGO_BIN_EXE_enc-drive");
@@ -256,6 +295,11 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         env!("CARGO_BIN_EXE_bms-monitor"),
         &["--slcan", &bms.path, "--json"],
     );
+    no_reader(env!("CARGO_BIN_EXE_pylontech"), &["--port", &stack.path]);
+    no_reader(
+        env!("CARGO_BIN_EXE_pylontech"),
+        &["--port", &stack.path, "--json"],
+    );
     no_reader(env!("CARGO_BIN_EXE_demo"), &["--seconds", "60"]);
     // A simulator whose path nobody can read has nobody to serve.
     for sim in [
@@ -263,6 +307,7 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         env!("CARGO_BIN_EXE_axpert-sim"),
         env!("CARGO_BIN_EXE_bms-sim"),
         env!("CARGO_BIN_EXE_modbus-sim"),
+        env!("CARGO_BIN_EXE_pylontech-sim"),
     ] {
         no_reader(sim, &[]);
     }
