@@ -7,7 +7,8 @@ use crate::{Error, Frame};
 pub const MAX_PACE_TEXT: usize = 64;
 
 /// The reply to Pace's 0xC1 or 0xC2: ASCII text filling INFO (e.g.
-/// `P17900112250937D     Jan 10 2022,13:44:13`), written with VER 0x25.
+/// `17900112250937D     Jan 10 2022,13:44:13`, a real 0xC2 reply),
+/// written with VER 0x25.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
