@@ -14,6 +14,7 @@
 
 mod check;
 mod decode;
+mod encode;
 mod error;
 mod point;
 mod reply;
@@ -26,6 +27,7 @@ pub mod file;
 
 pub use check::{Described, Problem, ProblemKind};
 pub use decode::decode;
+pub use encode::{EncodeError, encode, place};
 pub use error::{PointError, encoding_name, origin_name, unit_name};
 pub use point::{
     Access, ByteOrder, Encoding, Kind, Label, Location, Origin, Point, Range, Unit, WordOrder,
