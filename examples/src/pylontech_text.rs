@@ -282,11 +282,14 @@ pub fn reply_json(
     frame: &Frame<'_>,
     scale: Scale,
 ) -> Result<Option<Value>, Error> {
-    let named = |name: &str, mut v: Value| {
-        if let Value::Object(m) = &mut v {
-            m.insert("reply".into(), json!(name));
+    // The reply's name first, then its fields.
+    let named = |name: &str, v: Value| {
+        let mut m = serde_json::Map::new();
+        m.insert("reply".into(), json!(name));
+        if let Value::Object(fields) = v {
+            m.extend(fields);
         }
-        Some(v)
+        Some(Value::Object(m))
     };
     Ok(match *command {
         Command::ProtocolVersion => {

@@ -205,6 +205,20 @@ fn hostile_values_are_refused_with_exit_code_2_and_no_panic() {
         &["bms-can", "--id=-5", "00"][..],
         &["bms-can", "--id", "0x800", "00"],
         &["bms-can", "--id", "99999999999", "00"],
+        &["ydt1363", "--command", "0x100", "~20024642E00202FD33"],
+        &["ydt1363", "--command", "+42", "~20024642E00202FD33"],
+        &["ydt1363", "--command", "-1", "~20024642E00202FD33"],
+        &["ydt1363", "--command", "", "~20024642E00202FD33"],
+        &["ydt1363", "--current-scale", "10", "~20024642E00202FD33"],
+        &[
+            "ydt1363",
+            "--command",
+            "42",
+            "--request",
+            "~20024642E00202FD33",
+            "~20024642E00202FD33",
+        ],
+        &["ydt1363"],
     ] {
         assert_refused(decode, args);
     }

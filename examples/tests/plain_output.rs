@@ -292,6 +292,10 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         &["modbus", "01 03 20 00 00 04 4F C9"],
     );
     no_reader(
+        env!("CARGO_BIN_EXE_decode"),
+        &["ydt1363", "~20024642E00202FD33"],
+    );
+    no_reader(
         env!("CARGO_BIN_EXE_bms-monitor"),
         &["--slcan", &bms.path, "--json"],
     );

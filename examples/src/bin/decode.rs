@@ -2,11 +2,16 @@
 //!
 //! `decode axpert --command QPIGS 28 32 33 ...` prints the typed reply; a
 //! bad frame exits with code 1 and the error on stderr.
+//! `decode ydt1363 --command 0x47 ~20024600B032...` prints a Pylontech
+//! reply's frame and its values in V, A, °C and Ah.
 
 use axpert_proto::{BatterySystem, Command, Frame, Response, frame};
 use clap::{Parser, Subcommand};
 use examples::output::{json, parse_hex};
+use examples::pylontech_text::{self, command_json, current_scale, reply_json};
 use examples::{err, out};
+use serde_json::json;
+use ydt1363::pylontech::{CID1, Command as Pylontech, Scale};
 
 #[derive(Parser)]
 #[command(version, about = "Decode a frame to JSON")]
@@ -60,6 +65,42 @@ enum Protocol {
         #[arg(required = true)]
         frame: Vec<String>,
     },
+    /// YD/T 1363 (Pylontech RS485): the frame as JSON (LENGTH as `length`,
+    /// its LENID, the INFO characters; `lchksum`; INFO as hex text), and
+    /// the typed Pylontech request, or with --command or --request the
+    /// typed reply, under `pylontech`, in V, A, °C and Ah.
+    Ydt1363 {
+        /// The command the frame answers, its CID2 in hex (`0x42`, `47`):
+        /// read as a reply. 0x42 and 0x44 read one pack, or all packs
+        /// when only that form fits.
+        #[arg(long, value_parser = cid2, conflicts_with = "request")]
+        command: Option<u8>,
+        /// The request the frame answers (its frame as ASCII or hex): read
+        /// as a reply to it, in the form it asks for (0xFF: all packs).
+        #[arg(long)]
+        request: Option<String>,
+        /// Unit of the 0x47 current limits: 0.1 (A, as a US5000 sends) or
+        /// 0.01 (the document's).
+        #[arg(long, default_value = "0.1", value_parser = current_scale)]
+        current_scale: Scale,
+        /// The frame, as its ASCII (`~20024642E00202FD33`, CR optional) or
+        /// as hex bytes (`7E 32 30 ...`), spaces allowed.
+        #[arg(required = true)]
+        frame: Vec<String>,
+    },
+}
+
+/// A CID2 in hex, `0x` optional.
+fn cid2(text: &str) -> Result<u8, String> {
+    let t = text.trim();
+    let digits = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    u8::from_str_radix(digits, 16)
+        .ok()
+        .filter(|_| !digits.starts_with('+'))
+        .ok_or_else(|| "give the CID2 in hex, 00 to FF (0x42, 47)".into())
 }
 
 /// An 11-bit CAN identifier, hex (`0x356`) or decimal.
@@ -74,14 +115,22 @@ fn can_id(text: &str) -> Result<u16, String> {
         .ok_or_else(|| "not an 11-bit identifier (0 to 0x7FF)".into())
 }
 
-/// An ENC frame given as ASCII (`~...`, CR added when missing) or as hex bytes.
-fn enc_bytes(parts: &[String]) -> Vec<u8> {
+/// A `~` frame (ENC, YD/T 1363) given as ASCII (`~...`; a CR, or a CR
+/// written `\r` as logs print it, optional) or as hex bytes; a CR is
+/// added when missing.
+fn frame_bytes(parts: &[String]) -> Vec<u8> {
     let joined = parts.join("");
-    if joined.starts_with('~') {
-        let mut b = joined.into_bytes();
-        if b.last() != Some(&b'\r') {
-            b.push(b'\r');
-        }
+    let mut ascii = joined.trim_end();
+    while let Some(rest) = ascii
+        .strip_suffix("\\r")
+        .or_else(|| ascii.strip_suffix("\\n"))
+    {
+        ascii = rest.trim_end();
+    }
+    if ascii.starts_with('~') {
+        // Trimmed: its CR, if it had one, is gone.
+        let mut b = ascii.as_bytes().to_vec();
+        b.push(b'\r');
         return b;
     }
     let mut b = parse_hex(parts).unwrap_or_else(|e| fail(e));
@@ -98,6 +147,12 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 fn main() {
     match Args::parse().protocol {
+        Protocol::Ydt1363 {
+            command,
+            request,
+            current_scale,
+            frame,
+        } => ydt1363_frame(command, request, current_scale, &frame),
         Protocol::Modbus { request, hex } => {
             let adu = parse_hex(&hex).unwrap_or_else(|e| fail(e));
             match request {
@@ -133,14 +188,14 @@ fn main() {
             hex_codes,
             frame,
         } => {
-            let bytes = enc_bytes(&frame);
+            let bytes = frame_bytes(&frame);
             match request {
                 None => {
                     let r = enc_ascii::Request::decode_bytes(&bytes).unwrap_or_else(|e| fail(e));
                     out!("{}", json(&r));
                 }
                 Some(req) => {
-                    let req = enc_ascii::Request::decode_bytes(&enc_bytes(&[req]))
+                    let req = enc_ascii::Request::decode_bytes(&frame_bytes(&[req]))
                         .unwrap_or_else(|e| fail(format!("--request: {e}")));
                     let radix = if hex_codes {
                         enc_ascii::Radix::Hex
@@ -190,4 +245,92 @@ fn main() {
             out!("{}", json(&response));
         }
     }
+}
+
+/// The Pylontech command a reply with this CID2 answers, for --command
+/// (its command value unknown: 0 stands in).
+fn pylontech_command(cid2: u8) -> Pylontech {
+    match cid2 {
+        0x4F => Pylontech::ProtocolVersion,
+        0x51 => Pylontech::ManufacturerInfo,
+        0x42 => Pylontech::Analog { pack: 0 },
+        0x44 => Pylontech::Alarms { pack: 0 },
+        0x47 => Pylontech::SystemParameters { pack: None },
+        0x92 => Pylontech::Management { pack: 0 },
+        0x93 => Pylontech::SerialNumber { pack: 0 },
+        0xC1 => Pylontech::PaceVersion,
+        0xC2 => Pylontech::PaceSerial,
+        cid2 => Pylontech::Other {
+            cid2,
+            info: Default::default(),
+        },
+    }
+}
+
+/// `decode ydt1363`.
+fn ydt1363_frame(command: Option<u8>, request: Option<String>, scale: Scale, parts: &[String]) {
+    let bytes = frame_bytes(parts);
+    let f = ydt1363::Frame::decode(&bytes).unwrap_or_else(|e| match e {
+        ydt1363::Error::Start { .. } => fail(format!(
+            "{e} (give the frame as its ASCII, from '~', or as the hex of its bytes, from 7E)"
+        )),
+        e => fail(e),
+    });
+    let lenid = f.info.len() as u16;
+    // The header, in the frame's order, once CID2 or RTN is known.
+    let frame_json = |key: &str, code: u8| {
+        let mut v = json!({"ver": f.ver, "adr": f.adr, "cid1": f.cid1});
+        v[key] = json!(code);
+        if key == "rtn" {
+            v["rtn_text"] = json!(pylontech_text::rtn(f.rtn()));
+        }
+        v["length"] = json!(lenid);
+        v["lchksum"] = json!(ydt1363::length_field(lenid) >> 12);
+        v["info"] = json!(String::from_utf8_lossy(f.info));
+        v
+    };
+    // The command it answers, when it is read as a reply.
+    let answers = match (command, request) {
+        (Some(cid2), _) => Some((pylontech_command(cid2), false)),
+        (None, Some(req)) => {
+            let c = Pylontech::decode_bytes(&frame_bytes(&[req]))
+                .unwrap_or_else(|e| fail(format!("--request: {e}")));
+            Some((c, true))
+        }
+        (None, None) => None,
+    };
+    let Some((asked, exact)) = answers else {
+        let mut v = frame_json("cid2", f.cid2);
+        if f.cid1 == CID1 {
+            match Pylontech::decode(&f) {
+                Ok(c) => v["pylontech"] = command_json(&c),
+                // An unknown command with more INFO than a typed one holds.
+                Err(ydt1363::Error::TooMany { .. }) => {}
+                Err(e) => fail(format!("not a Pylontech request: {e}")),
+            }
+        }
+        out!("{}", json(&v));
+        return;
+    };
+    let mut v = frame_json("rtn", f.cid2);
+    if f.cid1 == CID1 && f.rtn() == ydt1363::Rtn::Normal {
+        let what = format!("{:#04x} reply", asked.cid2());
+        let typed = match (reply_json(&asked, &f, scale), asked) {
+            // --command 0x42 or 0x44: one pack, or all when only that fits.
+            (Err(e), Pylontech::Analog { pack: 0 } | Pylontech::Alarms { pack: 0 }) if !exact => {
+                let all = match asked {
+                    Pylontech::Analog { .. } => Pylontech::Analog { pack: 0xFF },
+                    _ => Pylontech::Alarms { pack: 0xFF },
+                };
+                reply_json(&all, &f, scale).map_err(|_| e)
+            }
+            (typed, _) => typed,
+        };
+        match typed {
+            Ok(Some(p)) => v["pylontech"] = p,
+            Ok(None) => {}
+            Err(e) => fail(format!("{what}: {e}")),
+        }
+    }
+    out!("{}", json(&v));
 }
