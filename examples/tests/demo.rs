@@ -29,12 +29,21 @@ fn demo_polls_every_simulated_device() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
-    // Live rows: the last two columns are the Modbus drive's output
-    // frequency and current, which ramp up after the run command.
-    let rows: Vec<Vec<f32>> = text
+    // Live rows (those that start with the time): the last two columns
+    // are the Modbus drive's output frequency and current, which ramp up
+    // after the run command.
+    let live: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.trim_start().starts_with("t/s"))
         .skip(1)
+        .collect();
+    let rows: Vec<Vec<f32>> = live
+        .iter()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.parse::<f32>().is_ok())
+        })
         .map(|l| {
             l.split_whitespace()
                 .filter_map(|w| w.parse().ok())
@@ -49,4 +58,54 @@ fn demo_polls_every_simulated_device() {
         "Modbus drive did not ramp: {modbus_hz:?}"
     );
     assert!(modbus_hz.iter().all(|&hz| hz <= 25.0), "{modbus_hz:?}");
+    battery_stack_lines(&text, &live, rows.len());
+}
+
+/// Under each live row, one line for each pack of the RS485 stack, with
+/// values in their units and within what the simulated packs can show.
+fn battery_stack_lines(text: &str, live: &[&str], rows: usize) {
+    use examples::pylontech_sim::{CELLS, FIRST, LINE};
+    let packs = 2;
+    let want =
+        format!("simulated Pylontech battery stack ({packs} packs, RS485 YD/T 1363, {LINE})");
+    assert!(text.contains(&want), "missing {want:?} in\n{text}");
+    let lines: Vec<&str> = live
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| l.starts_with("RS485 pack "))
+        .collect();
+    assert_eq!(lines.len(), rows * packs, "{text}");
+    for (i, line) in lines.iter().enumerate() {
+        // RS485 pack 2  49.101 V  +17.7 A  SOC 39 %  BMS 30.5 °C, cells 28.6 to 28.9 °C
+        let adr = FIRST as usize + i % packs;
+        assert!(line.starts_with(&format!("RS485 pack {adr}  ")), "{line}");
+        let before = |unit: &str| -> f64 {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let at = words
+                .iter()
+                .position(|w| *w == unit)
+                .unwrap_or_else(|| panic!("no {unit} in {line}"));
+            words[at - 1]
+                .trim_end_matches(',')
+                .parse()
+                .unwrap_or_else(|_| panic!("{unit} in {line}"))
+        };
+        let volts = before("V");
+        let cells = CELLS as f64;
+        assert!((3.0 * cells..=3.6 * cells).contains(&volts), "{line}");
+        let amps = before("A");
+        assert!(amps.abs() <= 30.0, "{line}");
+        let soc = before("%");
+        assert!((0.0..=100.0).contains(&soc), "{line}");
+        assert!(
+            line.contains("BMS ") && line.contains(" °C, cells "),
+            "{line}"
+        );
+        for t in line
+            .split("°C")
+            .filter_map(|p| p.split_whitespace().last()?.parse::<f64>().ok())
+        {
+            assert!((-20.0..=60.0).contains(&t), "{line}");
+        }
+    }
 }

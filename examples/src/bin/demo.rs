@@ -17,12 +17,18 @@ use examples::{
     modbus_sim::Bus,
     out,
     output::{name, why},
+    pylontech_sim::{self, Stack},
+    pylontech_text::pack_line,
 };
 use modbus_rtu_lite::{Line, Mode, Parity};
 use transports::{
     StdClock, enc,
     serial::{Pty, Serial},
 };
+use ydt1363::pylontech::{AnalogAll, Block, Command as Ask};
+
+/// Packs in the simulated battery stack on RS485.
+const PACKS: u8 = 2;
 
 /// The Modbus drive's line: 9600 8E1 (even parity, the Modbus RTU default;
 /// the drive's speed rather than the spec's 19200).
@@ -91,10 +97,19 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         let mut bus = Bus::new(&[1], MODBUS_LINE, mode);
         let _ = examples::modbus_sim::serve(&mut bus, io, stopped);
     })?;
+    // A Pylontech stack of two packs on RS485 (YD/T 1363).
+    let (stack_path, stack_sim) = on_pty(&stop, |io, stopped| {
+        let mut stack = Stack::new(PACKS);
+        let _ = pylontech_sim::serve(&mut stack, io, stopped, |_, _| {});
+    })?;
     out!("simulated Axpert inverter on {inverter_path}");
     out!("simulated ENC drive (address 1) on {drive_path}");
     out!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
     out!("simulated ENC EDS drive on Modbus RTU (unit 1, {MODBUS_LINE}) on {modbus_path}");
+    out!(
+        "simulated Pylontech battery stack ({PACKS} packs, RS485 YD/T 1363, {}) on {stack_path}",
+        pylontech_sim::LINE
+    );
 
     let inverter_line = Line {
         baud: args.baud,
@@ -209,6 +224,22 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut battery = Battery::new();
     let mut keepalive = KeepAlive::new(Duration::ZERO);
 
+    // The battery stack on RS485: all packs' values from the master.
+    let mut rs485 = transports::ydt1363::Driver::new(
+        Serial::open(&stack_path, &pylontech_sim::LINE)?,
+        StdClock::new(),
+        transports::ydt1363::client(transports::ydt1363::DEFAULT_TIMEOUT),
+    );
+    let mut packs = || -> Result<Vec<Block>, String> {
+        let all = Ask::Analog { pack: 0xFF };
+        let f = rs485
+            .ask(&all.request(pylontech_sim::FIRST))
+            .map_err(|e| format!("battery stack: {}", why(&e)))?;
+        AnalogAll::decode(&f)
+            .and_then(|all| all.collect())
+            .map_err(|e| format!("battery stack: {e}"))
+    };
+
     out!(
         "{:>5}  {:>4}  {:>7}  {:>6}  {:>5}  {:>6}  {:>7}  {:>5}  {:>8}  {:>7}  {:>6}  {:>6}  {:>5}  {:>5}  {:>4}",
         "t/s",
@@ -305,6 +336,9 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             vm_hz,
             vm_amps,
         );
+        for (adr, block) in (pylontech_sim::FIRST..).zip(packs()?) {
+            out!("       RS485 {}", pack_line(adr, &block));
+        }
         std::thread::sleep(Duration::from_millis(700));
     }
     stop.store(true, Ordering::Relaxed);
@@ -312,5 +346,6 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let _ = drive_sim.join();
     let _ = battery_sim.join();
     let _ = modbus_sim.join();
+    let _ = stack_sim.join();
     Ok(())
 }
