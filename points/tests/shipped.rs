@@ -21,7 +21,12 @@ fn every_shipped_table_loads_and_is_sound() {
         file.with_table(|table| {
             let mut problems = Vec::new();
             table.check(|p| problems.push(table.describe(p).to_string()));
-            assert!(problems.is_empty(), "{}:\n{}", path.display(), problems.join("\n"));
+            assert!(
+                problems.is_empty(),
+                "{}:\n{}",
+                path.display(),
+                problems.join("\n")
+            );
             assert!(!table.points.is_empty(), "{}", path.display());
         })
         .unwrap();
