@@ -9,9 +9,11 @@ pub mod enc_text;
 pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;
+pub mod point_sim;
 pub mod pylontech_sim;
 pub mod pylontech_text;
 pub mod tables;
+pub mod ups_sim;
 
 /// The root README's programs, compiled as doctests (`no_run`: they need a
 /// device on a serial port).
