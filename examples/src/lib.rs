@@ -10,6 +10,7 @@ pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;
 pub mod point_sim;
+pub mod point_text;
 pub mod pylontech_sim;
 pub mod pylontech_text;
 pub mod tables;

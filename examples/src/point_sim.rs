@@ -57,7 +57,7 @@ fn physical(point: &Point<'_>, t: f64) -> f64 {
     let phase = point
         .name
         .bytes()
-        .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)))
+        .fold(0u32, |a, b| (a ^ u32::from(b)).wrapping_mul(0x0100_0193))
         % 360;
     let wave = |period: f64| (TAU * t / period + f64::from(phase).to_radians()).sin();
     let hours = t / 3600.0;
