@@ -283,14 +283,7 @@ pub fn reply_json(
     scale: Scale,
 ) -> Result<Option<Value>, Error> {
     // The reply's name first, then its fields.
-    let named = |name: &str, v: Value| {
-        let mut m = serde_json::Map::new();
-        m.insert("reply".into(), json!(name));
-        if let Value::Object(fields) = v {
-            m.extend(fields);
-        }
-        Some(Value::Object(m))
-    };
+    let named = |name: &str, v: Value| Some(merge(json!({"reply": name}), v));
     Ok(match *command {
         Command::ProtocolVersion => {
             let p = ProtocolVersion::decode(frame)?;
@@ -306,45 +299,27 @@ pub fn reply_json(
         Command::Analog { pack: 0xFF } => {
             let all = AnalogAll::decode(frame)?;
             let (infoflag, count) = (all.infoflag, all.count);
-            let mut packs = Vec::new();
-            for (i, block) in all.enumerate() {
-                let mut v = block_json(&block?);
-                v["pack"] = json!(frame.adr.wrapping_add(i as u8));
-                packs.push(v);
-            }
+            let packs = all.map(|b| b.map(|b| block_json(&b)));
             named(
                 "analog_values_all",
-                json!({"infoflag": infoflag, "count": count, "packs": packs}),
+                packs_json(infoflag, count, frame.adr, packs)?,
             )
-        }
-        Command::Analog { .. } => {
-            let a = Analog::decode(frame)?;
-            let mut v = block_json(&a.block);
-            v["infoflag"] = json!(a.infoflag);
-            v["pack"] = json!(a.pack);
-            named("analog_values", v)
         }
         Command::Alarms { pack: 0xFF } => {
             let all = AlarmsAll::decode(frame)?;
             let (infoflag, count) = (all.infoflag, all.count);
-            let mut packs = Vec::new();
-            for a in all {
-                let a = a?;
-                let mut v = alarms_json(&a);
-                v["pack"] = json!(a.pack);
-                packs.push(v);
-            }
-            named(
-                "alarms_all",
-                json!({"infoflag": infoflag, "count": count, "packs": packs}),
-            )
+            let packs = all.map(|a| a.map(|a| alarms_json(&a)));
+            named("alarms_all", packs_json(infoflag, count, frame.adr, packs)?)
+        }
+        Command::Analog { .. } => {
+            let a = Analog::decode(frame)?;
+            let head = json!({"infoflag": a.infoflag, "pack": a.pack});
+            named("analog_values", merge(head, block_json(&a.block)))
         }
         Command::Alarms { .. } => {
             let a = Alarms::decode(frame)?;
-            let mut v = alarms_json(&a);
-            v["infoflag"] = json!(a.infoflag);
-            v["pack"] = json!(a.pack);
-            named("alarms", v)
+            let head = json!({"infoflag": a.infoflag, "pack": a.pack});
+            named("alarms", merge(head, alarms_json(&a)))
         }
         Command::SystemParameters { .. } => named(
             "system_parameters",
@@ -366,6 +341,29 @@ pub fn reply_json(
         }
         Command::Other { .. } => None,
     })
+}
+
+/// An all-packs reply's header and its packs, each numbered from the
+/// reply's ADR (the master first, then in address order).
+fn packs_json(
+    infoflag: u8,
+    count: u8,
+    adr: u8,
+    packs: impl Iterator<Item = Result<Value, Error>>,
+) -> Result<Value, Error> {
+    let mut list = Vec::new();
+    for (i, p) in packs.enumerate() {
+        list.push(merge(json!({"pack": adr.wrapping_add(i as u8)}), p?));
+    }
+    Ok(json!({"infoflag": infoflag, "count": count, "packs": list}))
+}
+
+/// `head`'s fields, then `rest`'s.
+fn merge(mut head: Value, rest: Value) -> Value {
+    if let (Value::Object(h), Value::Object(r)) = (&mut head, rest) {
+        h.extend(r);
+    }
+    head
 }
 
 #[cfg(test)]

@@ -4,25 +4,14 @@
 //! error (exit code 1), not a refused argument.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use embedded_io::Read as _;
 use transports::serial::Pty;
 
 mod common;
-
-/// Runs `bin` with `args`; it must end within 20 seconds.
-fn run(bin: &str, args: &[&str]) -> Output {
-    let child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    common::finish(child, &format!("{bin} {args:?}"))
-}
+use common::run;
 
 fn name(bin: &str) -> &str {
     bin.rsplit('/').next().unwrap_or(bin)

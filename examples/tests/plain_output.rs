@@ -4,9 +4,10 @@
 //! "Broken pipe" panic.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 mod common;
+use common::text;
 
 /// Rust `Debug` forms of the values the tools print.
 const DEBUG_FORMS: [&str; 12] = [
@@ -29,13 +30,6 @@ fn assert_plain(what: &str, text: &str) {
         assert!(!text.contains(debug), "{what}: {debug:?} in\n{text}");
     }
     assert!(!text.contains("panicked"), "{what}: {text}");
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -88,10 +82,13 @@ fn enc_drive_prints_words_not_debug() {
 
 #[test]
 fn simulator_logs_are_words_not_debug() {
-    for (sim, client, expected) in [
+    let stack = ["--packs", "2"];
+    for (sim, sim_args, client, runs, expected) in [
         (
             env!("CARGO_BIN_EXE_enc-sim"),
+            &[][..],
             env!("CARGO_BIN_EXE_enc-drive"),
+            &[&["status"][..]][..],
             &[
                 "address 1 state -> ready 11",
                 "state_word -> stopped, forward",
@@ -99,11 +96,25 @@ fn simulator_logs_are_words_not_debug() {
         ),
         (
             env!("CARGO_BIN_EXE_axpert-sim"),
+            &[],
             env!("CARGO_BIN_EXE_axpert"),
+            &[&["qmod"]],
             &["QMOD -> (B"],
+        ),
+        // The pylontech tool's table and --detect are words too.
+        (
+            env!("CARGO_BIN_EXE_pylontech-sim"),
+            &stack,
+            env!("CARGO_BIN_EXE_pylontech"),
+            &[&[], &["--detect", "--address", "2"]],
+            &[
+                "address 2: analog values, all packs -> answered",
+                "address 2: alarms, all packs -> answered",
+            ],
         ),
     ] {
         let mut child = Command::new(sim)
+            .args(sim_args)
             .arg("--verbose")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -113,16 +124,19 @@ fn simulator_logs_are_words_not_debug() {
         BufReader::new(child.stdout.as_mut().unwrap())
             .read_line(&mut path)
             .unwrap();
-        let action = if client.ends_with("axpert") {
-            "qmod"
-        } else {
-            "status"
-        };
-        let out = Command::new(client)
-            .args(["--port", path.trim(), action])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", text(&out).1);
+        for args in runs {
+            let out = Command::new(client)
+                .args(["--port", path.trim()])
+                .args(*args)
+                .output()
+                .unwrap();
+            let (stdout, stderr) = text(&out);
+            assert!(out.status.success(), "{stderr}");
+            if client.ends_with("pylontech") {
+                assert_plain(client, &stdout);
+                assert_plain(client, &stderr);
+            }
+        }
         let _ = child.kill();
         let (_, log) = text(&child.wait_with_output().unwrap());
         assert_plain(sim, &log);
@@ -164,44 +178,6 @@ fn modbus_lists_and_exceptions_are_words() {
         stderr.contains("exception 03 (illegal data value): ") && stderr.contains("check"),
         "{stderr}"
     );
-}
-
-#[test]
-fn pylontech_and_its_simulator_print_words_not_debug() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pylontech-sim"))
-        .args(["--packs", "2", "--verbose"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut path = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut path)
-        .unwrap();
-    for args in [&[][..], &["--detect", "--address", "2"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_pylontech"))
-            .args(["--port", path.trim()])
-            .args(args)
-            .output()
-            .unwrap();
-        let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{stderr}");
-        assert_plain("pylontech", &stdout);
-        assert_plain("pylontech", &stderr);
-        assert!(
-            stdout.contains(" V ") || stdout.contains("packs"),
-            "{stdout}"
-        );
-    }
-    let _ = child.kill();
-    let (_, log) = text(&child.wait_with_output().unwrap());
-    assert_plain("pylontech-sim", &log);
-    for e in [
-        "address 2: analog values, all packs -> answered",
-        "address 2: alarms, all packs -> answered",
-    ] {
-        assert!(log.contains(e), "{e:?} in\n{log}");
-    }
 }
 
 /// Runs `bin args` with stdout into a pipe that is read for one line and

@@ -5,9 +5,9 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use common::Spawned;
+use common::{Spawned, text};
 use examples::pylontech_sim::{FIRST, LINE, SYSTEM_PARAMETERS, Stack};
 use examples::pylontech_text::{active_alarms, ascii, software_version};
 use serde_json::Value;
@@ -17,21 +17,7 @@ use ydt1363::pylontech::{Command as Ask, ManufacturerInfo, VER};
 const PACKS: u8 = 2;
 
 fn pylontech(args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_pylontech"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    common::finish(child, &format!("pylontech {args:?}"))
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run(env!("CARGO_BIN_EXE_pylontech"), args)
 }
 
 fn stack() -> Spawned {

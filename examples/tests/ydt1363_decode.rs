@@ -6,7 +6,7 @@
 //! with the typed error. A reply is decoded as the answer to the command
 //! its notes name, or to the request row before it.
 
-use std::process::Command;
+mod common;
 
 use serde_json::Value;
 
@@ -22,16 +22,10 @@ fn rows() -> Vec<Value> {
 
 /// Runs `decode ydt1363 args`: exit code, stdout, stderr.
 fn decode(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_decode"))
-        .arg("ydt1363")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let all: Vec<&str> = ["ydt1363"].iter().chain(args).copied().collect();
+    let out = common::run(env!("CARGO_BIN_EXE_decode"), &all);
+    let (stdout, stderr) = common::text(&out);
+    (out.status.code().unwrap_or(-1), stdout, stderr)
 }
 
 fn str_of<'a>(row: &'a Value, key: &str) -> &'a str {

@@ -226,3 +226,23 @@ pub fn finish(mut child: std::process::Child, what: &str) -> std::process::Outpu
     }
     child.wait_with_output().unwrap()
 }
+
+/// Runs `bin` with `args`, stdin empty; it must end within 20 seconds.
+pub fn run(bin: &str, args: &[&str]) -> std::process::Output {
+    let child = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(child, &format!("{bin} {args:?}"))
+}
+
+/// A finished process's stdout and stderr, as text.
+pub fn text(out: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

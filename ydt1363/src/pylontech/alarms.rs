@@ -1,6 +1,6 @@
 //! 0x44: alarm information, of one pack or, asked with 0xFF, of all.
 
-use super::{List, Out, Text, VER, reply};
+use super::{Blocks, List, MAX_ALL_INFO, Out, Text, VER, encode_all, reply};
 use crate::{Error, Frame, Info};
 
 /// The most cell alarms an [`Alarms`] holds.
@@ -12,9 +12,6 @@ pub const MAX_STATUS: usize = 16;
 /// The status bytes a pack's block carries by the document (status 1–5):
 /// what [`AlarmsAll`] reads first.
 pub const STATUS_BYTES: usize = 5;
-
-/// LENID's limit, in bytes.
-const MAX_ALL_INFO: usize = crate::frame::MAX_LENID / 2;
 
 /// One alarm byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -190,9 +187,7 @@ pub struct AlarmsAll<'a> {
     /// The status bytes read in each pack's block.
     pub status_len: usize,
     adr: u8,
-    info: Info<'a>,
-    read: u8,
-    failed: bool,
+    blocks: Blocks<'a>,
 }
 
 impl<'a> AlarmsAll<'a> {
@@ -204,7 +199,7 @@ impl<'a> AlarmsAll<'a> {
     /// docs say.
     pub fn decode(frame: &Frame<'a>) -> Result<Self, Error> {
         let all = Self::decode_with_status(frame, STATUS_BYTES)?;
-        let fits = |n: usize| blocks_fit(&all.info, all.count, n);
+        let fits = |n: usize| blocks_fit(&all.blocks.info, all.count, n);
         let status_len = if fits(STATUS_BYTES) {
             STATUS_BYTES
         } else {
@@ -222,9 +217,7 @@ impl<'a> AlarmsAll<'a> {
             count: info.u8()?,
             status_len,
             adr: frame.adr,
-            info,
-            read: 0,
-            failed: false,
+            blocks: Blocks::new(info),
         })
     }
 
@@ -235,18 +228,7 @@ impl<'a> AlarmsAll<'a> {
     /// stack ([`Self::MAX_INFO`] bytes); more than 255 packs, or INFO over
     /// that size, is an error.
     pub fn encode(infoflag: u8, packs: &[Alarms], adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let count = u8::try_from(packs.len()).map_err(|_| Error::TooMany {
-            offset: 15,
-            count: packs.len(),
-            max: 255,
-        })?;
-        let mut o = Out::<MAX_ALL_INFO>::new();
-        o.u8(infoflag)?;
-        o.u8(count)?;
-        for p in packs {
-            p.write(&mut o)?;
-        }
-        o.frame(VER, adr, buf)
+        encode_all(infoflag, packs, adr, buf, Alarms::write)
     }
 }
 
@@ -277,20 +259,9 @@ impl Iterator for AlarmsAll<'_> {
 
     /// The next pack's alarms; after an error, nothing more.
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = if self.read < self.count {
-            let pack = self.adr.wrapping_add(self.read);
-            self.read += 1;
-            Alarms::read(&mut self.info, self.infoflag, pack, Some(self.status_len))
-        } else {
-            match self.info.finish() {
-                Ok(()) => return None,
-                Err(e) => Err(e),
-            }
-        };
-        self.failed = item.is_err();
-        Some(item)
+        let (infoflag, adr, status) = (self.infoflag, self.adr, self.status_len);
+        self.blocks.next(self.count, |info, at| {
+            Alarms::read(info, infoflag, adr.wrapping_add(at), Some(status))
+        })
     }
 }

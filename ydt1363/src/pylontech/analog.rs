@@ -1,16 +1,13 @@
 //! 0x42: analog values, fixed point: one pack's reply, and the all-packs
 //! (0xFF) reply read pack by pack.
 
-use super::{List, Out, Temperature, VER, reply};
+use super::{Blocks, List, MAX_ALL_INFO, Out, Temperature, VER, encode_all, reply};
 use crate::{Error, Frame, Info};
 
 /// The most cell voltages a [`Block`] holds.
 pub const MAX_CELLS: usize = 24;
 /// The most temperatures a [`Block`] holds.
 pub const MAX_TEMPERATURES: usize = 16;
-
-/// LENID's limit, in bytes.
-const MAX_ALL_INFO: usize = crate::frame::MAX_LENID / 2;
 
 /// The user-defined count that adds the 24-bit capacities.
 const USER_DEFINED_U24: u8 = 4;
@@ -186,9 +183,7 @@ pub struct AnalogAll<'a> {
     pub infoflag: u8,
     /// The number of packs the reply announces.
     pub count: u8,
-    info: Info<'a>,
-    read: u8,
-    failed: bool,
+    blocks: Blocks<'a>,
 }
 
 impl<'a> AnalogAll<'a> {
@@ -203,9 +198,7 @@ impl<'a> AnalogAll<'a> {
         Ok(AnalogAll {
             infoflag: info.u8()?,
             count: info.u8()?,
-            info,
-            read: 0,
-            failed: false,
+            blocks: Blocks::new(info),
         })
     }
 
@@ -214,18 +207,7 @@ impl<'a> AnalogAll<'a> {
     /// ([`Self::MAX_INFO`] bytes); more than 255 blocks, or INFO over
     /// that size, is an error.
     pub fn encode(infoflag: u8, blocks: &[Block], adr: u8, buf: &mut [u8]) -> Result<usize, Error> {
-        let count = u8::try_from(blocks.len()).map_err(|_| Error::TooMany {
-            offset: 15,
-            count: blocks.len(),
-            max: 255,
-        })?;
-        let mut o = Out::<MAX_ALL_INFO>::new();
-        o.u8(infoflag)?;
-        o.u8(count)?;
-        for b in blocks {
-            b.write(&mut o)?;
-        }
-        o.frame(VER, adr, buf)
+        encode_all(infoflag, blocks, adr, buf, Block::write)
     }
 }
 
@@ -234,19 +216,6 @@ impl Iterator for AnalogAll<'_> {
 
     /// The next pack's block; after an error, nothing more.
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let item = if self.read < self.count {
-            self.read += 1;
-            Block::read(&mut self.info)
-        } else {
-            match self.info.finish() {
-                Ok(()) => return None,
-                Err(e) => Err(e),
-            }
-        };
-        self.failed = item.is_err();
-        Some(item)
+        self.blocks.next(self.count, |info, _| Block::read(info))
     }
 }

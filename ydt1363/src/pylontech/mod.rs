@@ -64,6 +64,78 @@ pub const VER_PACE: u8 = 0x25;
 /// The longest INFO a reply type here writes, in bytes.
 const MAX_INFO: usize = 128;
 
+/// LENID's limit, in bytes: the longest INFO of an all-packs reply.
+const MAX_ALL_INFO: usize = crate::frame::MAX_LENID / 2;
+
+/// Writes an all-packs reply from the device at `adr`: `infoflag`, the
+/// number of packs, each pack's block as `write` puts it. The INFO is
+/// assembled on the stack ([`MAX_ALL_INFO`] bytes); more than 255 packs,
+/// or INFO over that size, is an error.
+fn encode_all<T>(
+    infoflag: u8,
+    packs: &[T],
+    adr: u8,
+    buf: &mut [u8],
+    write: impl Fn(&T, &mut Out<MAX_ALL_INFO>) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    let count = u8::try_from(packs.len()).map_err(|_| Error::TooMany {
+        offset: 15,
+        count: packs.len(),
+        max: 255,
+    })?;
+    let mut o = Out::<MAX_ALL_INFO>::new();
+    o.u8(infoflag)?;
+    o.u8(count)?;
+    for p in packs {
+        write(p, &mut o)?;
+    }
+    o.frame(VER, adr, buf)
+}
+
+/// Where the reading of an all-packs reply is: INFO after the pack
+/// count, how many blocks were read, and whether an error ended it.
+#[derive(Debug, Clone)]
+struct Blocks<'a> {
+    info: Info<'a>,
+    read: u8,
+    failed: bool,
+}
+
+impl<'a> Blocks<'a> {
+    const fn new(info: Info<'a>) -> Self {
+        Blocks {
+            info,
+            read: 0,
+            failed: false,
+        }
+    }
+
+    /// The next of `count` blocks, read by `read` (given the block's
+    /// position); after the last, [`Error::Trailing`] when bytes are
+    /// left; after an error, nothing.
+    fn next<T>(
+        &mut self,
+        count: u8,
+        read: impl FnOnce(&mut Info<'a>, u8) -> Result<T, Error>,
+    ) -> Option<Result<T, Error>> {
+        if self.failed {
+            return None;
+        }
+        let item = if self.read < count {
+            let at = self.read;
+            self.read += 1;
+            read(&mut self.info, at)
+        } else {
+            match self.info.finish() {
+                Ok(()) => return None,
+                Err(e) => Err(e),
+            }
+        };
+        self.failed = item.is_err();
+        Some(item)
+    }
+}
+
 /// Checks a reply's CID1 and RTN and hands out its INFO.
 fn reply<'a>(frame: &Frame<'a>) -> Result<Info<'a>, Error> {
     if frame.cid1 != CID1 {
