@@ -11,7 +11,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("sdm630", include_str!("../../points/tables/sdm630.toml")),
     ("ddsu666", include_str!("../../points/tables/ddsu666.toml")),
     ("dtsu666", include_str!("../../points/tables/dtsu666.toml")),
-    ("enc-eds-modbus", include_str!("../../points/tables/enc-eds-modbus.toml")),
+    (
+        "enc-eds-modbus",
+        include_str!("../../points/tables/enc-eds-modbus.toml"),
+    ),
 ];
 
 /// Loads a shipped table by name, or a table file by path.
@@ -21,7 +24,11 @@ pub fn load(table: &str) -> Result<File, LoadError> {
         None => File::load(std::path::Path::new(table)).map_err(|e| match e {
             LoadError::Io(m) => LoadError::Io(format!(
                 "{m} (a shipped table is one of: {})",
-                SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                SHIPPED
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             other => other,
         }),
@@ -35,6 +42,11 @@ mod tests {
         for (name, _) in super::SHIPPED {
             super::load(name).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
-        assert!(super::load("no-such-table").unwrap_err().to_string().contains("sdm120"));
+        assert!(
+            super::load("no-such-table")
+                .unwrap_err()
+                .to_string()
+                .contains("sdm120")
+        );
     }
 }
