@@ -211,6 +211,27 @@ fn hostile_values_are_refused_with_exit_code_2_and_no_panic() {
     ] {
         assert_refused(decode, args);
     }
+    // Tables that cannot be loaded are refused like arguments (exit 2),
+    // and nothing is written.
+    let points = env!("CARGO_BIN_EXE_points");
+    let long = "x".repeat(5000);
+    for args in [
+        &["check"][..],
+        &["check", ""],
+        &["check", "/"],
+        &["check", &long],
+        &["check", "no-such-table"],
+        &["list", "sdm120", "--json=maybe"],
+        &["list", "\u{202e}\u{0301}"],
+        &["convert", "sdm120"],
+        &["convert", "sdm120", "out.txt"],
+        &["convert", "/", "never-written.toml"],
+        &["convert", &long, "never-written.toml"],
+        &["frobnicate"],
+    ] {
+        assert_refused(points, args);
+    }
+    assert!(!std::path::Path::new("never-written.toml").exists());
     let demo = env!("CARGO_BIN_EXE_demo");
     for args in [
         &["--seconds=-5"][..],

@@ -281,6 +281,9 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         &["--port", &stack.path, "--json"],
     );
     no_reader(env!("CARGO_BIN_EXE_demo"), &["--seconds", "60"]);
+    no_reader(env!("CARGO_BIN_EXE_points"), &["list", "ups-cms"]);
+    no_reader(env!("CARGO_BIN_EXE_points"), &["list", "dtsu666", "--json"]);
+    no_reader(env!("CARGO_BIN_EXE_points"), &["check", "sdm630"]);
     // A simulator whose path nobody can read has nobody to serve.
     for sim in [
         env!("CARGO_BIN_EXE_enc-sim"),
@@ -292,4 +295,33 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         no_reader(sim, &[]);
     }
     no_reader(env!("CARGO_BIN_EXE_modbus-sim"), &["--tcp", "127.0.0.1:0"]);
+}
+
+#[test]
+fn points_prints_words_not_debug() {
+    let ini = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/points/ups-cms.ini"
+    );
+    for args in [
+        &["check", ini][..],
+        &["list", ini],
+        &["list", "dtsu666"],
+        &["check", "enc-eds-modbus"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_points"))
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {stderr}"
+        );
+        assert_plain("points", &stdout);
+        assert_plain("points", &stderr);
+    }
 }
