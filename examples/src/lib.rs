@@ -6,6 +6,7 @@ pub mod bms_sim;
 pub mod cli;
 pub mod enc_sim;
 pub mod enc_text;
+pub mod meter_sim;
 pub mod modbus_json;
 pub mod modbus_sim;
 pub mod output;

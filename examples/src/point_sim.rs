@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::f64::consts::TAU;
 
-use points::{Kind, Number, Point, Raw, Table, Value};
+use points::{Kind, Number, Point, Raw, Scale, Table, Value};
 
 /// The value of `point` at `t` seconds into the simulation; `None` for
 /// text, which the simulators leave blank.
@@ -99,6 +99,8 @@ fn number<'a>(point: &Point<'a>, v: f64) -> Value<'a> {
     let raw = v / point.scale.factor() - f64::from(point.value_offset);
     let int = |min: f64, max: f64| Raw::Int(raw.round().clamp(min, max) as i64);
     let raw = match point.kind {
+        // A scaled float carries whole raw steps (CHINT: 2301.0 for 230.1 V).
+        Kind::F32 if point.scale != Scale::ONE => Raw::Float(raw.round() as f32),
         Kind::F32 => Raw::Float(raw as f32),
         Kind::U8 => int(0.0, 255.0),
         Kind::I16 => int(-32768.0, 32767.0),

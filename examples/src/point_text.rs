@@ -37,7 +37,20 @@ impl Reading {
                 Value::Number(_) if !point.unit.is_empty() => format!("{v} {}", point.unit),
                 _ => v.to_string(),
             };
-            let json = serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+            let json = match v {
+                // As the number prints (an f32 as `230.1`, not the f64
+                // nearest to it), an integer as an integer.
+                Value::Number(n) => {
+                    let text = n.to_string();
+                    match text.parse::<i64>() {
+                        Ok(i) => json!(i),
+                        Err(_) => text
+                            .parse::<f64>()
+                            .map_or(serde_json::Value::Null, |f| json!(f)),
+                    }
+                }
+                _ => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+            };
             (text, json)
         });
         Reading {
