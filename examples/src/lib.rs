@@ -14,6 +14,7 @@ pub mod point_sim;
 pub mod point_text;
 pub mod pylontech_sim;
 pub mod pylontech_text;
+pub mod sim_port;
 pub mod tables;
 pub mod ups_sim;
 

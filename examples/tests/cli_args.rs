@@ -189,6 +189,88 @@ fn hostile_values_are_refused_with_exit_code_2_and_no_panic() {
         assert_refused(pylontech_sim, args);
     }
 
+    let ups_sim = env!("CARGO_BIN_EXE_ups-sim");
+    for args in [
+        &["--baud", "0"][..],
+        &["--address", "0"],
+        &["--address", "255"],
+        &["--address=-1"],
+        &["--table", "no-such-table"],
+        &["--table", "sdm120"],
+    ] {
+        assert_refused(ups_sim, args);
+    }
+    let ups_monitor = env!("CARGO_BIN_EXE_ups-monitor");
+    for args in [
+        &["--port", p, "--table", "ups-cms", "--baud", "0"][..],
+        &["--port", p, "--table", "ups-cms", "--address", "0"],
+        &[
+            "--port",
+            p,
+            "--table",
+            "ups-cms",
+            "--address",
+            "99999999999",
+        ],
+        &["--port", p, "--table", "ups-cms", "--timeout=-1"],
+        &["--port", p, "--table", "ups-cms", "--timeout=NaN"],
+        &["--port", p, "--table", "ups-cms", "--watch=0"],
+        &["--port", p, "--table", "ups-cms", "--watch=1e300"],
+        &["--port", p, "--table", "no-such-table"],
+        &["--port", p, "--table", "sdm120"],
+        &["--port", p],
+        &["--table", "ups-cms"],
+    ] {
+        assert_refused(ups_monitor, args);
+    }
+    let meter_sim = env!("CARGO_BIN_EXE_meter-sim");
+    for args in [
+        &["--baud", "0"][..],
+        &["--unit", "0"],
+        &["--unit", "248"],
+        &["--table", "ups-cms"],
+        &["--table", "no-such-table"],
+        &["--table", "dtsu666", "--variant", "energy-base-9"],
+        &["--table", "sdm120", "--variant", "x"],
+    ] {
+        assert_refused(meter_sim, args);
+    }
+    for args in [
+        &["--port", p, "read-points", "--table", "no-such-table"][..],
+        &["--port", p, "read-points", "--table", "ups-cms"],
+        &[
+            "--port",
+            p,
+            "read-points",
+            "--table",
+            "dtsu666",
+            "--variant",
+            "x",
+        ],
+        &[
+            "--port",
+            p,
+            "read-points",
+            "--table",
+            "sdm120",
+            "--gap",
+            "70000",
+        ],
+        &["--port", p, "read-points", "--table", "sdm120", "--gap=-1"],
+        &[
+            "--port",
+            p,
+            "--unit",
+            "0",
+            "read-points",
+            "--table",
+            "sdm120",
+        ],
+        &["--port", p, "read-points"],
+    ] {
+        assert_refused(modbus, args);
+    }
+
     let decode = env!("CARGO_BIN_EXE_decode");
     for args in [
         &["bms-can", "--id=-5", "00"][..],

@@ -41,14 +41,9 @@ StartSerialServer(context=ModbusServerContext(devices={1: device}, single=False)
 
 /// `modbus read-points` on `port` with `args`; ends within 20 s.
 fn read_points(port: &str, args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_modbus"))
-        .args(["--port", port, "--parity", "none", "--json", "read-points"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    common::finish(child, &format!("modbus read-points {args:?}"))
+    let mut all = vec!["--port", port, "--parity", "none", "--json", "read-points"];
+    all.extend(args);
+    common::run(env!("CARGO_BIN_EXE_modbus"), &all)
 }
 
 /// Serves `spec` from pymodbus on one end of a socat pair and reads

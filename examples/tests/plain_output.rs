@@ -180,6 +180,42 @@ fn modbus_lists_and_exceptions_are_words() {
     );
 }
 
+#[test]
+fn point_tables_print_words_and_units_not_debug() {
+    let ups = common::Spawned::start(env!("CARGO_BIN_EXE_ups-sim"));
+    let out = Command::new(env!("CARGO_BIN_EXE_ups-monitor"))
+        .args(["--port", &ups.path, "--table", "ups-cms"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_plain("ups-monitor", &stdout);
+    for expected in [" V\n", " Hz\n", " yes\n", " no\n"] {
+        assert!(stdout.contains(expected), "{expected:?} in\n{stdout}");
+    }
+
+    let meter =
+        common::Spawned::start_with(env!("CARGO_BIN_EXE_meter-sim"), &["--table", "dtsu666"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_modbus"))
+        .args([
+            "--port",
+            &meter.path,
+            "--parity",
+            "none",
+            "read-points",
+            "--table",
+            "dtsu666",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_plain("modbus read-points", &stdout);
+    for expected in [" V\n", " A\n", " kWh\n", "variant energy-base-1000", "3P4W"] {
+        assert!(stdout.contains(expected), "{expected:?} in\n{stdout}");
+    }
+}
+
 /// Runs `bin args` with stdout into a pipe that is read for one line and
 /// then closed; the tool must end with exit code 0 and no panic.
 fn reader_goes_away(bin: &str, args: &[&str]) {
@@ -235,6 +271,8 @@ fn a_closed_stdout_ends_a_tool_quietly() {
     let bms = common::Spawned::start(env!("CARGO_BIN_EXE_bms-sim"));
     let modbus = common::Spawned::start(env!("CARGO_BIN_EXE_modbus-sim"));
     let stack = common::Spawned::start(env!("CARGO_BIN_EXE_pylontech-sim"));
+    let ups = common::Spawned::start(env!("CARGO_BIN_EXE_ups-sim"));
+    let meter = common::Spawned::start(env!("CARGO_BIN_EXE_meter-sim"));
 
     // Tools that go on printing: the next line after the reader left.
     let enc_drive = env!("CARGO_BIN_EXE_enc-drive");
@@ -252,6 +290,10 @@ fn a_closed_stdout_ends_a_tool_quietly() {
     );
     reader_goes_away(env!("CARGO_BIN_EXE_bms-monitor"), &["--slcan", &bms.path]);
     reader_goes_away(env!("CARGO_BIN_EXE_demo"), &["--seconds", "60"]);
+    reader_goes_away(
+        env!("CARGO_BIN_EXE_ups-monitor"),
+        &["--port", &ups.path, "--table", "ups-cms", "--watch", "0.1"],
+    );
 
     // Every tool's first line, into a pipe nobody reads.
     no_reader(enc_drive, &["--port", &enc.path, "status"]);
@@ -281,6 +323,14 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         &["--port", &stack.path, "--json"],
     );
     no_reader(env!("CARGO_BIN_EXE_demo"), &["--seconds", "60"]);
+    no_reader(
+        env!("CARGO_BIN_EXE_ups-monitor"),
+        &["--port", &ups.path, "--table", "ups-cms", "--json"],
+    );
+    no_reader(
+        env!("CARGO_BIN_EXE_modbus"),
+        &["--port", &meter.path, "read-points", "--table", "sdm120"],
+    );
     no_reader(env!("CARGO_BIN_EXE_points"), &["list", "ups-cms"]);
     no_reader(env!("CARGO_BIN_EXE_points"), &["list", "dtsu666", "--json"]);
     no_reader(env!("CARGO_BIN_EXE_points"), &["check", "sdm630"]);
@@ -291,6 +341,8 @@ fn a_closed_stdout_ends_a_tool_quietly() {
         env!("CARGO_BIN_EXE_bms-sim"),
         env!("CARGO_BIN_EXE_modbus-sim"),
         env!("CARGO_BIN_EXE_pylontech-sim"),
+        env!("CARGO_BIN_EXE_ups-sim"),
+        env!("CARGO_BIN_EXE_meter-sim"),
     ] {
         no_reader(sim, &[]);
     }

@@ -3,7 +3,7 @@
 //! refused command, a point beyond the reply and a silent address come
 //! out as the help text says.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
@@ -11,13 +11,7 @@ use common::Spawned;
 use examples::point_sim;
 
 fn monitor(args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_ups-monitor"))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    common::finish(child, &format!("ups-monitor {args:?}"))
+    common::run(env!("CARGO_BIN_EXE_ups-monitor"), args)
 }
 
 #[test]

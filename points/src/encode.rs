@@ -605,14 +605,24 @@ mod tests {
             encoding,
             0u32..8,
             prop_oneof![Just(1usize), Just(2), Just(4)],
-            any::<bool>(),
-            any::<bool>(),
+            prop_oneof![Just(ByteOrder::Big), Just(ByteOrder::Little)],
+            prop_oneof![Just(WordOrder::HighFirst), Just(WordOrder::LowFirst)],
             -3000i32..3000,
             -3i8..3,
             any::<bool>(),
         )
             .prop_map(
-                |(kind, encoding, offset, width, little, low, value_offset, e, registers)| {
+                |(
+                    kind,
+                    encoding,
+                    offset,
+                    width,
+                    byte_order,
+                    word_order,
+                    value_offset,
+                    e,
+                    registers,
+                )| {
                     let width = kind
                         .widths()
                         .map_or(width, |w| if w.contains(&width) { width } else { w[0] });
@@ -638,16 +648,8 @@ mod tests {
                         k => k,
                     };
                     Point {
-                        byte_order: if little {
-                            ByteOrder::Little
-                        } else {
-                            ByteOrder::Big
-                        },
-                        word_order: if low {
-                            WordOrder::LowFirst
-                        } else {
-                            WordOrder::HighFirst
-                        },
+                        byte_order,
+                        word_order,
                         value_offset,
                         scale: Scale::Pow10(e),
                         ..point(encoding, kind, offset, length as u16, unit)

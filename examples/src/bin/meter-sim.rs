@@ -5,10 +5,10 @@
 //! path; `--port PATH` serves on an existing serial device or pty.
 
 use clap::Parser;
+use examples::err;
 use examples::meter_sim::{Meter, serve};
-use examples::{err, out};
+use examples::sim_port::serve_on;
 use modbus_rtu_lite::Line;
-use transports::serial::{Pty, Serial};
 
 #[derive(Parser)]
 #[command(
@@ -56,26 +56,12 @@ fn main() {
         }
     }
     let line = Line::n81(a.baud);
-    let result = match a.port {
-        Some(path) => {
-            let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
-                err!("meter-sim: {path}: {e}");
-                std::process::exit(1)
-            });
-            out!("serving {} at unit {} on {path}", a.table, a.unit);
-            serve(meter, a.unit, line, &mut port, || false)
-        }
-        None => {
-            let mut pty = Pty::new().unwrap_or_else(|e| {
-                err!("meter-sim: cannot create a pseudo-terminal: {e}");
-                std::process::exit(1)
-            });
-            out!("{}", pty.path());
-            serve(meter, a.unit, line, pty.master(), || false)
-        }
-    };
-    if let Err(e) = result {
-        err!("meter-sim: {e}");
-        std::process::exit(1);
-    }
+    let (table, unit) = (&a.table, a.unit);
+    serve_on(
+        "meter-sim",
+        a.port.as_deref(),
+        &line,
+        |path| format!("serving {table} at unit {unit} on {path}"),
+        |io| serve(meter, unit, line, io, || false),
+    );
 }

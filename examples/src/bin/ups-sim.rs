@@ -5,9 +5,10 @@
 //! --port PATH` serves on an existing serial device or pty.
 
 use clap::Parser;
+use examples::err;
+use examples::sim_port::serve_on;
 use examples::ups_sim::{LINE, Ups, describe, serve};
-use examples::{err, out};
-use transports::serial::{Line, Pty, Serial};
+use transports::serial::Line;
 
 #[derive(Parser)]
 #[command(
@@ -71,30 +72,15 @@ fn main() {
         }
     };
     let adr = args.address;
-    let result = match args.port {
-        Some(path) => {
-            let line = Line {
-                baud: args.baud,
-                ..LINE
-            };
-            let mut port = Serial::open(&path, &line).unwrap_or_else(|e| {
-                err!("ups-sim: {path}: {e}");
-                std::process::exit(1);
-            });
-            out!("serving a UPS at address {adr} on {path}");
-            serve(&mut ups, adr, &mut port, || false, log)
-        }
-        None => {
-            let mut pty = Pty::new().unwrap_or_else(|e| {
-                err!("ups-sim: cannot create a pseudo-terminal: {e}");
-                std::process::exit(1);
-            });
-            out!("{}", pty.path());
-            serve(&mut ups, adr, pty.master(), || false, log)
-        }
+    let line = Line {
+        baud: args.baud,
+        ..LINE
     };
-    if let Err(e) = result {
-        err!("ups-sim: {e}");
-        std::process::exit(1);
-    }
+    serve_on(
+        "ups-sim",
+        args.port.as_deref(),
+        &line,
+        |path| format!("serving a UPS at address {adr} on {path}"),
+        |io| serve(&mut ups, adr, io, || false, log),
+    );
 }
