@@ -29,13 +29,13 @@ cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
 step "clippy"
-cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde -- -D warnings
+cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std -- -D warnings
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
     cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
 done
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
     cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
 done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
@@ -44,7 +44,7 @@ cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default
 step "features: each library crate with no default features, and with all of them"
 # Alone, so no other crate's features hide a feature that forgets to
 # enable what it needs (e.g. serde without proto-core/serde).
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
     cargo check -p "$c" --no-default-features
     cargo check -p "$c" --all-features
 done
@@ -56,7 +56,7 @@ step "MSRV: the library crates on Rust $msrv (rust-version), default and all fea
 rustup toolchain install "$msrv" --profile minimal
 # A target dir of its own: another compiler's artifacts would only evict
 # the main build's.
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-transports; do
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points solarproto-transports; do
     CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c"
     CARGO_TARGET_DIR=target/msrv cargo "+$msrv" check -p "$c" --all-features
 done
@@ -74,7 +74,7 @@ step "packages: each library crate as crates.io would get it, built from its pac
 # Forget both: the unpacked sources, and a target dir of its own.
 for overlay in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*; do
     [ -d "$overlay" ] || continue
-    for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-transports; do
+    for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points solarproto-transports; do
         rm -rf "$overlay/$c-"[0-9]*
     done
 done
@@ -95,7 +95,7 @@ fi
 
 step "tests"
 log=$(mktemp)
-cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde 2>&1 | tee "$log"
+cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std 2>&1 | tee "$log"
 if ls /sys/class/net 2>/dev/null | grep -qE '^v?can[0-9]'; then
     cargo test -p solarproto-transports --lib -- --ignored live_interface 2>&1 | tee -a "$log"
 fi
