@@ -365,10 +365,7 @@ fn points_prints_words_not_debug() {
             .args(args)
             .output()
             .unwrap();
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (stdout, stderr) = text(&out);
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{args:?}: {stderr}"

@@ -17,24 +17,17 @@ const UPS_GBK: &str = concat!(
 );
 
 /// Runs `points args`: exit code, stdout, stderr. It must end within 20
-/// seconds, and no run may panic. (Its output is read as it comes: a
+/// seconds, and no run may panic. (`output` reads stdout as it comes: a
 /// table's JSON is more than a pipe holds.)
 fn points(args: &[&str]) -> (Option<i32>, String, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_points"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id().to_string();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_points"));
+    command.args(args).stdin(Stdio::null());
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || tx.send(child.wait_with_output()));
-    let Ok(out) = rx.recv_timeout(Duration::from_secs(20)) else {
-        let _ = Command::new("kill").args(["-9", &pid]).status();
-        panic!("points {args:?}: still running after 20 s");
-    };
-    let out = out.unwrap();
+    std::thread::spawn(move || tx.send(command.output()));
+    let out = rx
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("points {args:?}: still running after 20 s"))
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
