@@ -8,6 +8,7 @@ pub mod enc_sim;
 pub mod enc_text;
 pub mod meter_sim;
 pub mod modbus_json;
+pub mod modbus_points;
 pub mod modbus_sim;
 pub mod output;
 pub mod point_sim;

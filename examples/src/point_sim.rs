@@ -101,7 +101,8 @@ fn number<'a>(point: &Point<'a>, v: f64) -> Value<'a> {
     let raw = match point.kind {
         // A scaled float carries whole raw steps (CHINT: 2301.0 for 230.1 V).
         Kind::F32 if point.scale != Scale::ONE => Raw::Float(raw.round() as f32),
-        Kind::F32 => Raw::Float(raw as f32),
+        // A float in natural units, to the hundredth a meter shows.
+        Kind::F32 => Raw::Float(((raw * 100.0).round() / 100.0) as f32),
         Kind::U8 => int(0.0, 255.0),
         Kind::I16 => int(-32768.0, 32767.0),
         Kind::U16 => int(0.0, 65535.0),

@@ -59,6 +59,43 @@ fn demo_polls_every_simulated_device() {
     );
     assert!(modbus_hz.iter().all(|&hz| hz <= 25.0), "{modbus_hz:?}");
     battery_stack_lines(&text, &live, rows.len());
+    energy_meter_lines(&text, &live, rows.len());
+}
+
+/// Under each live row, the simulated SDM120 read through its point
+/// table: voltage, current, power and energy, each with its unit, in
+/// what the simulator's model can show.
+fn energy_meter_lines(text: &str, live: &[&str], rows: usize) {
+    let want =
+        "simulated Eastron SDM120 energy meter on Modbus RTU (unit 1, 9600 8N1, table sdm120)";
+    assert!(text.contains(want), "missing {want:?} in\n{text}");
+    let lines: Vec<&str> = live
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| l.starts_with("SDM120 meter  "))
+        .collect();
+    assert_eq!(lines.len(), rows, "{text}");
+    for line in lines {
+        // SDM120 meter  voltage 231.84 V, current 8.98 A, active power 1979.91 W, import active energy 1234.5 kWh
+        let value = |label: &str, unit: &str| -> f64 {
+            let rest = line
+                .split(&format!("{label} "))
+                .nth(1)
+                .unwrap_or_else(|| panic!("no {label} in {line}"));
+            let (number, after) = rest.split_once(' ').unwrap();
+            assert!(after.starts_with(unit), "{label} in {unit}: {line}");
+            number
+                .parse()
+                .unwrap_or_else(|_| panic!("{label} in {line}"))
+        };
+        assert!((220.0..=240.0).contains(&value("voltage", "V,")), "{line}");
+        assert!((0.0..=20.0).contains(&value("current", "A,")), "{line}");
+        assert!(
+            (0.0..=5000.0).contains(&value("active power", "W,")),
+            "{line}"
+        );
+        assert!(value("import active energy", "kWh") >= 1234.5, "{line}");
+    }
 }
 
 /// Under each live row, one line for each pack of the RS485 stack, with

@@ -14,6 +14,8 @@ use examples::{
     bms_sim::Pack,
     enc_sim::Drive,
     enc_text, err,
+    meter_sim::Meter,
+    modbus_points::Poller,
     modbus_sim::Bus,
     out,
     output::{name, why},
@@ -26,6 +28,10 @@ use transports::{
     serial::{Pty, Serial},
 };
 use ydt1363::pylontech::{AnalogAll, Block, Command as Ask};
+
+/// The energy meter's line: 9600 8N1, the Eastron meters' framing at the
+/// speed of the other devices here.
+const METER_LINE: Line = Line::n81(9600);
 
 /// Packs in the simulated battery stack on RS485.
 const PACKS: u8 = 2;
@@ -62,6 +68,22 @@ fn on_pty(
     let stop = stop.clone();
     let t = std::thread::spawn(move || serve(pty.master(), &|| stop.load(Ordering::Relaxed)));
     Ok((path, t))
+}
+
+/// A Modbus master on `path`: replies within 500 ms.
+fn modbus_at(
+    path: &str,
+    line: Line,
+) -> std::io::Result<transports::modbus::Driver<Serial, StdClock>> {
+    Ok(transports::modbus::Driver::new(
+        Serial::open(path, &line)?,
+        StdClock::new(),
+        modbus_rtu_lite::Config {
+            timeout: Duration::from_millis(500),
+            ..modbus_rtu_lite::Config::new(line)
+        }
+        .client(Duration::ZERO),
+    ))
 }
 
 fn main() {
@@ -105,7 +127,24 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     out!("simulated Axpert inverter on {inverter_path}");
     out!("simulated ENC drive (address 1) on {drive_path}");
     out!("simulated battery (SLCAN adapter, Pylon CAN) on {battery_path}");
+    // An Eastron SDM120 energy meter on Modbus RTU, unit 1, serving the
+    // registers of its shipped point table.
+    let (meter_path, meter_sim) = on_pty(&stop, |io, stopped| {
+        let meter = examples::tables::load("sdm120")
+            .map_err(|e| e.to_string())
+            .and_then(|file| Meter::new(file, None));
+        match meter {
+            Ok(meter) => {
+                let _ = examples::meter_sim::serve(meter, 1, METER_LINE, io, stopped);
+            }
+            Err(e) => err!("demo: energy meter: {e}"),
+        }
+    })?;
     out!("simulated ENC EDS drive on Modbus RTU (unit 1, {MODBUS_LINE}) on {modbus_path}");
+    out!(
+        "simulated Eastron SDM120 energy meter on Modbus RTU (unit 1, {METER_LINE}, \
+         table sdm120) on {meter_path}"
+    );
     out!(
         "simulated Pylontech battery stack ({PACKS} packs, RS485 YD/T 1363, {}) on {stack_path}",
         pylontech_sim::LINE
@@ -182,15 +221,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // The Modbus drive: set point 0x2001 (0.01 Hz), command 0x2000 (5 run).
-    let mut vm = transports::modbus::Driver::new(
-        Serial::open(&modbus_path, &MODBUS_LINE)?,
-        StdClock::new(),
-        modbus_rtu_lite::Config {
-            timeout: Duration::from_millis(500),
-            ..modbus_rtu_lite::Config::new(MODBUS_LINE)
-        }
-        .client(Duration::ZERO),
-    );
+    let mut vm = modbus_at(&modbus_path, MODBUS_LINE)?;
     let write =
         |address: u16, value: u16| modbus_rtu_lite::Request::WriteSingleRegister { address, value };
     for (what, request) in [
@@ -238,6 +269,26 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         AnalogAll::decode(&f)
             .and_then(|all| all.collect())
             .map_err(|e| format!("battery stack: {e}"))
+    };
+
+    // The energy meter, read through its point table (input registers),
+    // 60 ms between requests as Eastron asks.
+    let meter_table = examples::tables::load("sdm120")?;
+    let mut meter = modbus_at(&meter_path, METER_LINE)?;
+    let mut poller = Poller::new(1, Duration::from_millis(60));
+    let mut meter_line = || -> Result<String, Box<dyn std::error::Error>> {
+        let (group, _) = meter_table
+            .with_table(|t| poller.read(&mut meter, t, "04", ""))?
+            .map_err(|e| format!("energy meter: {e}"))?;
+        let shown: Vec<String> = ["voltage", "current", "active_power", "import_active_energy"]
+            .iter()
+            .filter_map(|name| group.readings.iter().find(|r| r.name == *name))
+            .map(|r| match &r.value {
+                Ok((text, _)) => format!("{} {text}", r.label.to_lowercase()),
+                Err(e) => format!("{}: {e}", r.label.to_lowercase()),
+            })
+            .collect();
+        Ok(format!("SDM120 meter  {}", shown.join(", ")))
     };
 
     out!(
@@ -339,6 +390,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         for (adr, block) in (pylontech_sim::FIRST..).zip(packs()?) {
             out!("       RS485 {}", pack_line(adr, &block));
         }
+        out!("       {}", meter_line()?);
         std::thread::sleep(Duration::from_millis(700));
     }
     stop.store(true, Ordering::Relaxed);
@@ -347,5 +399,6 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let _ = battery_sim.join();
     let _ = modbus_sim.join();
     let _ = stack_sim.join();
+    let _ = meter_sim.join();
     Ok(())
 }

@@ -15,12 +15,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use examples::modbus_json;
+use examples::modbus_points::{Poller, exception};
 use examples::output::{list, why};
-use examples::point_text::{Group, Reading};
 use examples::{err, out};
-use modbus_rtu_lite::{
-    Bits, Config, Exception, Line, Mode, Parity, Request, Response, Timing, Words,
-};
+use modbus_rtu_lite::{Bits, Config, Line, Mode, Parity, Request, Response, Timing, Words};
 use transports::{Clock, StdClock, modbus::Driver, serial::Serial, tcp::Tcp};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,54 +142,6 @@ enum Action {
 fn fail(code: i32, msg: impl std::fmt::Display) -> ! {
     err!("modbus: {msg}");
     std::process::exit(code);
-}
-
-/// An exception for people: its code, its name and what to check.
-fn exception(code: Exception) -> String {
-    let (what, next) = match code {
-        Exception::IllegalFunction => (
-            "illegal function",
-            "the unit does not support this function code",
-        ),
-        Exception::IllegalDataAddress => (
-            "illegal data address",
-            "the unit has no such register or coil; check the address and count against its register map",
-        ),
-        Exception::IllegalDataValue => (
-            "illegal data value",
-            "the unit refused the value or the count; check the allowed range in its manual",
-        ),
-        Exception::ServerDeviceFailure => (
-            "server device failure",
-            "the unit failed while acting on the request; check its fault display",
-        ),
-        Exception::Acknowledge => (
-            "acknowledge",
-            "the unit accepted a long operation; ask again later for its result",
-        ),
-        Exception::ServerDeviceBusy => ("server device busy", "try again later"),
-        Exception::NegativeAcknowledge => (
-            "negative acknowledge",
-            "the unit cannot carry out this program function",
-        ),
-        Exception::MemoryParityError => (
-            "memory parity error",
-            "the unit found a parity error in its memory; it may need service",
-        ),
-        Exception::GatewayPathUnavailable => (
-            "gateway path unavailable",
-            "the gateway has no path to this unit; check the gateway's configuration",
-        ),
-        Exception::GatewayTargetFailed => (
-            "gateway target device failed to respond",
-            "the unit behind the gateway did not answer; check its address and wiring",
-        ),
-        Exception::Unknown(_) => (
-            "not a code the Modbus spec defines",
-            "see the unit's manual",
-        ),
-    };
-    format!("exception {:02X} ({what}): {next}", code.code())
 }
 
 fn number(t: &str) -> u16 {
@@ -474,96 +424,17 @@ where
     T::Error: std::fmt::Display + std::fmt::Debug,
 {
     let variant = variant.unwrap_or_else(|| table.default_variant());
+    let mut poller = Poller::new(a.unit, gap);
     let mut groups = Vec::new();
     let mut code = 0;
-    let mut asked = false;
     for c in table.commands {
-        let points::Request::Modbus { function, .. } = c.request else {
+        if !matches!(c.request, points::Request::Modbus { .. }) {
             continue;
-        };
-        let what = match function {
-            4 => "input registers, FC04",
-            _ => "holding registers, FC03",
-        };
-        let mut group = Group {
-            key: c.key.to_string(),
-            title: match variant {
-                "" => format!("command {} ({what})", c.key),
-                v => format!("command {} ({what}), variant {v}", c.key),
-            },
-            readings: Vec::new(),
-            error: None,
-        };
-        for (first, count) in table.reads(c.key, variant) {
-            // The pause a meter needs between two requests.
-            if std::mem::replace(&mut asked, true) {
-                std::thread::sleep(gap);
-            }
-            let end = u32::from(first) + u32::from(count);
-            let in_block = |p: &&points::Point<'_>| {
-                p.at.origin == points::Origin::Address
-                    && (u32::from(first)..end).contains(&p.at.offset)
-            };
-            let request = match function {
-                4 => Request::ReadInputRegisters {
-                    start: first,
-                    quantity: count,
-                },
-                _ => Request::ReadHoldingRegisters {
-                    start: first,
-                    quantity: count,
-                },
-            };
-            let failed = |why: &str| -> Vec<Reading> {
-                table
-                    .points_of(c.key, variant)
-                    .filter(in_block)
-                    .map(|p| Reading::failed(p, why))
-                    .collect()
-            };
-            let readings = match d.transact(&(a.unit, request)) {
-                Ok(Some(reply)) => match reply.response() {
-                    Response::ReadInputRegisters(w) | Response::ReadHoldingRegisters(w) => {
-                        let data: Vec<u8> = w.iter().flat_map(u16::to_be_bytes).collect();
-                        table
-                            .decode(c.key, variant, points::Reply::registers(first, &data))
-                            .filter(|(p, _)| in_block(p))
-                            .map(|(p, v)| Reading::new(p, v))
-                            .collect()
-                    }
-                    Response::Exception { code: e, .. } => {
-                        code = code.max(3);
-                        failed(&exception(e))
-                    }
-                    other => {
-                        code = code.max(1);
-                        failed(&format!(
-                            "not a register reply: {}",
-                            examples::output::name(&other)
-                        ))
-                    }
-                },
-                Ok(None) => failed("no reply to a broadcast"),
-                Err(e) => {
-                    if matches!(e, transports::Error::Io(_)) {
-                        fail(1, why(&e));
-                    }
-                    code = code.max(1);
-                    failed(&why(&e))
-                }
-            };
-            group.readings.extend(readings);
         }
-        // Points no read covers (not at a register address, or longer
-        // than one read): said, not skipped.
-        for p in table.points_of(c.key, variant) {
-            if !group.readings.iter().any(|r| r.name == p.name) {
-                group.readings.push(Reading::failed(
-                    p,
-                    "no register read covers it; check the table with `points check`",
-                ));
-            }
-        }
+        let (group, status) = poller
+            .read(d, table, c.key, variant)
+            .unwrap_or_else(|e| fail(1, e));
+        code = code.max(status);
         groups.push(group);
     }
     if a.json {
