@@ -57,6 +57,8 @@ pub enum ProblemKind {
     },
     /// The valid range's minimum is above its maximum.
     EmptyRange,
+    /// The point is 0 units long: there is nothing to read.
+    Empty,
 }
 
 impl Table<'_> {
@@ -90,6 +92,9 @@ impl Table<'_> {
                 && r.min > r.max
             {
                 say(ProblemKind::EmptyRange);
+            }
+            if p.at.length == 0 {
+                say(ProblemKind::Empty);
             }
             let Some(bytes) = value_bytes(p) else {
                 say(ProblemKind::Unsupported);
@@ -249,6 +254,7 @@ impl fmt::Display for Described<'_> {
                 "is {} registers long, more than one read of {max} registers",
                 p.at.length
             ),
+            ProblemKind::Empty => f.write_str("is 0 units long, so there is nothing to read"),
             ProblemKind::EmptyRange => {
                 f.write_str("has a valid range whose minimum is above its maximum")
             }

@@ -171,7 +171,11 @@ impl Reads<'_, '_> {
         self.points
             .iter()
             .filter(|p| p.command == self.command && in_variant(p, self.variant))
-            .filter(|p| p.at.origin == crate::Origin::Address && p.at.unit == crate::Unit::Register)
+            .filter(|p| {
+                p.at.origin == crate::Origin::Address
+                    && p.at.unit == crate::Unit::Register
+                    && p.at.length > 0
+            })
             .map(|p| {
                 (
                     p.at.offset,

@@ -661,3 +661,32 @@ variant = "high"
         assert!(matches!(err, crate::file::LoadError::Toml(_)), "{err}");
     }
 }
+
+#[test]
+fn an_empty_point_is_a_problem_and_is_never_read() {
+    const POINTS: &[Point] = &[Point::new(
+        "nothing",
+        "04",
+        at(10, 0, Unit::Register, Origin::Address),
+        Encoding::Registers,
+        Kind::Text,
+    )];
+    const COMMANDS: &[Command] = &[Command {
+        key: "04",
+        request: Request::Modbus {
+            function: 4,
+            max_registers: 40,
+            even: false,
+        },
+    }];
+    const TABLE: Table = Table {
+        name: "t",
+        commands: COMMANDS,
+        variants: &[],
+        points: POINTS,
+    };
+    let mut found = Vec::new();
+    TABLE.check(|p| found.push(p.kind));
+    assert_eq!(found, [ProblemKind::Empty]);
+    assert_eq!(TABLE.reads("04", "").count(), 0);
+}
