@@ -3,9 +3,8 @@
 //! that checks the same, `list` prints the points as a table or JSON.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+
+mod common;
 
 const UPS_INI: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -17,19 +16,10 @@ const UPS_GBK: &str = concat!(
 );
 
 /// Runs `points args`: exit code, stdout, stderr. It must end within 20
-/// seconds, and no run may panic. (`output` reads stdout as it comes: a
-/// table's JSON is more than a pipe holds.)
+/// seconds, and no run may panic.
 fn points(args: &[&str]) -> (Option<i32>, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_points"));
-    command.args(args).stdin(Stdio::null());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || tx.send(command.output()));
-    let out = rx
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("points {args:?}: still running after 20 s"))
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let out = common::run(env!("CARGO_BIN_EXE_points"), args);
+    let (stdout, stderr) = common::text(&out);
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     (out.status.code(), stdout, stderr)
 }

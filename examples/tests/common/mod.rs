@@ -211,20 +211,29 @@ pub fn pair() -> (Killed, String, String) {
 }
 
 /// `child` ends within 20 seconds (killed and failed otherwise); its output.
-pub fn finish(mut child: std::process::Child, what: &str) -> std::process::Output {
-    let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > std::time::Duration::from_secs(20) {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{what}: still running after 20 s; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+/// The pipes are read while it runs, so a child printing more than a pipe
+/// holds does not block.
+pub fn finish(child: std::process::Child, what: &str) -> std::process::Output {
+    let pid = child.id().to_string();
+    let (done, ended) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let late = ended
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .is_err();
+        if late {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        late
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    if watchdog.join().unwrap() {
+        panic!(
+            "{what}: still running after 20 s; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    child.wait_with_output().unwrap()
+    out
 }
 
 /// Runs `bin` with `args`, stdin empty; it must end within 20 seconds.
