@@ -1,0 +1,27 @@
+//! Board support for the firmware images: QEMU's `mps2-an386` (a
+//! Cortex-M4F with Arm CMSDK peripherals), as little of it as the images
+//! need.
+//!
+//! - [`Board::take`]: the UART the protocol runs on and the clock the
+//!   drivers read, once.
+//! - [`Uart`]: the CMSDK APB UART as `embedded-io` `Read` + `Write` +
+//!   `ReadReady`, with the bounded read the blocking drivers of
+//!   `transports` expect.
+//! - [`Ticks`]: SysTick counting milliseconds, the drivers' `Clock`.
+//! - [`report`]: lines out and the exit status through semihosting; a
+//!   panic or a fault reports itself and exits with a failure, so a test
+//!   running the image under QEMU sees it.
+//!
+//! The protocol code in the images is the workspace's, unchanged; only
+//! this crate knows the board.
+#![no_std]
+#![warn(missing_docs)]
+
+mod board;
+mod clock;
+pub mod report;
+mod uart;
+
+pub use board::{Board, CORE_HZ};
+pub use clock::Ticks;
+pub use uart::{Error, Uart};
