@@ -6,15 +6,18 @@ set -euo pipefail
 cd "$(dirname "$0")"
 step() { printf '\n== %s\n' "$*"; }
 
-step "toolchain: rustfmt, clippy, thumbv7em-none-eabihf"
-rustup component add rustfmt clippy
+step "toolchain: rustfmt, clippy, llvm-tools (llvm-size for firmware/footprint), thumbv7em-none-eabihf"
+rustup component add rustfmt clippy llvm-tools
 rustup target add thumbv7em-none-eabihf
 
-step "Debian peers: mbpoll (libmodbus master), libmodbus (for a small slave), socat (pty pairs), pkg-config"
-if ! command -v mbpoll >/dev/null || ! command -v socat >/dev/null || ! pkg-config --exists libmodbus 2>/dev/null; then
+step "Debian peers: mbpoll (libmodbus master), libmodbus (for a small slave), socat (pty pairs), pkg-config, qemu-system-arm (runs the firmware images)"
+if ! command -v mbpoll >/dev/null || ! command -v socat >/dev/null || ! pkg-config --exists libmodbus 2>/dev/null \
+    || ! command -v qemu-system-arm >/dev/null; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq mbpoll libmodbus-dev pkg-config socat
+    # The Arm system emulators alone, without the GUI and ROMs it recommends.
+    $SUDO apt-get install -y -qq --no-install-recommends qemu-system-arm
 fi
 
 step "python peers into .venv (interop/requirements.txt)"
@@ -27,9 +30,11 @@ export REQUIRE_INTEROP=1
 step "format"
 cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
+(cd firmware && cargo fmt --check)
 
 step "clippy"
 cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std -- -D warnings
+(cd firmware && cargo clippy -- -D warnings)
 
 step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
 for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
@@ -40,6 +45,10 @@ for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarpro
 done
 # The drivers without std: blocking over embedded-io, async over embedded-io-async.
 cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default-features
+
+step "firmware images (firmware/, thumbv7em-none-eabihf): built, and their sizes"
+# The tests run them under QEMU (examples/tests/firmware_qemu.rs).
+firmware/footprint
 
 step "features: each library crate with no default features, and with all of them"
 # Alone, so no other crate's features hide a feature that forgets to
