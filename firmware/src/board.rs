@@ -56,12 +56,14 @@ impl Board {
 }
 
 /// Every interrupt without a handler of its own. UART0's receive
-/// interrupt only wakes the core from WFI: it is cleared here, the byte is
-/// read by [`Uart`]. Any other is a bug in the image.
+/// interrupt only wakes the core from WFI, or the async reader: it is
+/// cleared here, the byte is read by [`Uart`]. Any other is a bug in the
+/// image.
 #[exception]
 unsafe fn DefaultHandler(irqn: i16) {
     if irqn == Irq::Uart0Rx as i16 {
         UART0.write(INTCLEAR, RX_INT);
+        crate::asynch::RX.wake();
     } else {
         report::fail(format_args!("unexpected interrupt {irqn}"));
     }

@@ -50,4 +50,5 @@ fn SysTick() {
         let ms = MILLIS.borrow(cs);
         ms.set(ms.get() + 1);
     });
+    crate::asynch::TICK.wake();
 }

@@ -7,7 +7,12 @@
 //! - [`Uart`]: the CMSDK APB UART as `embedded-io` `Read` + `Write` +
 //!   `ReadReady`, with the bounded read the blocking drivers of
 //!   `transports` expect.
-//! - [`Ticks`]: SysTick counting milliseconds, the drivers' `Clock`.
+//! - [`Ticks`]: SysTick counting milliseconds, the drivers' `Clock`, and
+//!   the async drivers' `Timer`.
+//! - [`AsyncUart`]: the UART as `embedded-io-async`, woken by its receive
+//!   interrupt, for the async drivers under an executor.
+//! - [`modbus_steps`]: the Modbus client images' requests and lines, one
+//!   script for the blocking and the async image.
 //! - [`report`]: lines out and the exit status through semihosting; a
 //!   panic or a fault reports itself and exits with a failure, so a test
 //!   running the image under QEMU sees it.
@@ -17,11 +22,14 @@
 #![no_std]
 #![warn(missing_docs)]
 
+mod asynch;
 mod board;
 mod clock;
+pub mod modbus_steps;
 pub mod report;
 mod uart;
 
+pub use asynch::AsyncUart;
 pub use board::{Board, CORE_HZ};
 pub use clock::Ticks;
 pub use uart::{Error, Uart};

@@ -144,7 +144,7 @@ impl Uart {
         dropped
     }
 
-    fn rx_full(&self) -> bool {
+    pub(crate) fn rx_full(&self) -> bool {
         self.regs.read(STATE) & RX_FULL != 0
     }
 
