@@ -5,8 +5,9 @@
 //! - `axpert-poller` polls `axpert-sim`; what it prints is what the
 //!   simulator logged sending, field by field, and the ratings are those
 //!   of the simulator's library;
-//! - `modbus-client` polls `modbus-sim`; its outcomes are those of the
-//!   simulator's drive, asked the same through its library;
+//! - `modbus-client`, and `modbus-client-async` (the async driver under
+//!   Embassy's executor), poll `modbus-sim`; their outcomes are those of
+//!   the simulator's drive, asked the same through its library;
 //! - `modbus-server` is read and written by pymodbus and by mbpoll.
 //!
 //! An image reports through semihosting and exits 0 (`pass`) or 1 (`fail:
@@ -331,10 +332,21 @@ fn outcome(result: Result<Option<Vec<u16>>, Exception>) -> String {
 
 #[test]
 fn modbus_client_reads_and_writes_modbus_sim() {
+    client_against_modbus_sim("modbus-client");
+}
+
+/// The same requests through the async driver, under Embassy's executor.
+#[test]
+fn async_modbus_client_reads_and_writes_modbus_sim() {
+    client_against_modbus_sim("modbus-client-async");
+}
+
+/// `image`, a Modbus client image, against `modbus-sim`.
+fn client_against_modbus_sim(image: &str) {
     if images().is_none() {
         return;
     }
-    let qemu = Qemu::start("modbus-client");
+    let qemu = Qemu::start(image);
     let _sim = Killed(
         Command::new(env!("CARGO_BIN_EXE_modbus-sim"))
             .args(["--port", &qemu.path, "--unit", "1"])
