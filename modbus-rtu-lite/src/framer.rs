@@ -48,7 +48,8 @@
 use core::time::Duration;
 
 use crate::{
-    Error, Exception, Line, MAX_ADU, Response, crc16, decode_request, decode_response, length,
+    Error, Exception, Line, MAX_ADU, Request, Response, crc16, decode_request, decode_response,
+    length,
 };
 
 /// How frames are delimited.
@@ -352,21 +353,27 @@ impl<S: Sided> Framer<S> {
         found
     }
 
-    /// A frame taken from behind an open head, before any silence, must
-    /// also decode, come from a unit address (0 only for requests) and, if
-    /// an exception, carry a standard code: one in 65536 CRCs match by
-    /// chance, and most chance matches are exception-shaped. Anything else
-    /// is still found at the silence.
+    /// A frame found in garbage (behind an open head before any silence,
+    /// or behind dropped bytes at the silence) must also decode, come from
+    /// a unit address (0 only for requests), have a standard function code
+    /// and, if an exception, carry a standard code: one in 65536 CRCs
+    /// match by chance, and trying every offset of noise meets such a
+    /// match about once per 114 KB; most are exception-shaped, or a
+    /// custom code that only silence delimits.
     fn plausible(&self, f: &[u8]) -> bool {
         match self.side.side() {
-            Side::Requests => matches!(decode_request(f), Ok((0..=247, _))),
+            Side::Requests => match decode_request(f) {
+                Ok((_, Request::Custom { .. })) | Err(_) => false,
+                Ok((address, _)) => address <= 247,
+            },
             Side::Responses => match decode_response(f) {
                 Ok((
                     _,
                     Response::Exception {
                         code: Exception::Unknown(_),
                         ..
-                    },
+                    }
+                    | Response::Custom { .. },
                 ))
                 | Err(_) => false,
                 Ok((address, _)) => (1..=247).contains(&address),
@@ -461,6 +468,9 @@ impl<S: Sided> Framer<S> {
             length::Length::Exact(n) | length::Length::AtLeast(n) if n > total => n,
             _ => total + 1,
         };
+        // Behind dropped bytes, a frame is found by trying the CRC at every
+        // offset of garbage: it must be plausible too.
+        let mut dropped = false;
         loop {
             let b = self.held();
             if b.is_empty() {
@@ -471,7 +481,9 @@ impl<S: Sided> Framer<S> {
                 Start::Open if b.len() >= 4 && valid_crc(b) => Some(b.len()),
                 _ => None,
             };
-            if let Some(n) = found {
+            if let Some(n) = found
+                .filter(|&n| !dropped || self.plausible(self.held().get(..n).unwrap_or_default()))
+            {
                 self.emit(n);
                 if self.len > 0 {
                     self.state = State::Draining;
@@ -479,6 +491,7 @@ impl<S: Sided> Framer<S> {
                 return;
             }
             self.drop_front(1);
+            dropped = true;
         }
         self.state = State::Idle;
         if total > 0 {
