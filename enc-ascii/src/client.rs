@@ -75,20 +75,16 @@ impl<const N: usize> Link<N> {
 
 impl<const N: usize> Protocol for Link<N> {
     type Request<'a> = Request;
-    /// Address and command index the reply must carry.
-    type Expect = (u8, u8);
+    /// The request: the reply must carry its address and command index,
+    /// and a frame equal to it is its echo.
+    type Expect = Request;
     type Reply = Response;
     type Answer<'a> = Response;
     type Error = Error;
     type Inbound = core::convert::Infallible;
 
-    fn encode(
-        &self,
-        request: &Request,
-        buf: &mut [u8],
-    ) -> Result<(usize, Option<(u8, u8)>), Error> {
-        let (_, _, index, _) = request.command.wire();
-        let expect = (!request.address.is_broadcast()).then_some((request.address.get(), index));
+    fn encode(&self, request: &Request, buf: &mut [u8]) -> Result<(usize, Option<Request>), Error> {
+        let expect = (!request.address.is_broadcast()).then_some(*request);
         Ok((request.encode(buf)?, expect))
     }
 
@@ -96,27 +92,28 @@ impl<const N: usize> Protocol for Link<N> {
         &mut self,
         _now: Duration,
         bytes: &[u8],
-        expect: Option<&(u8, u8)>,
+        expect: Option<&Request>,
     ) -> (usize, Option<Verdict<Response, Error>>) {
         let (n, frame) = self.framer.feed(bytes);
         let Some(frame) = frame else {
             return (n, None);
         };
-        let (address, index) = expect.copied().unwrap_or_default();
-        let verdict = match frame.map(|f| Response::decode(&f, self.radix)) {
+        let (address, index) = expect.map_or((0, 0), |r| (r.address.get(), r.command.wire().2));
+        // Our request read back. Only where its code means nothing as a
+        // response code: under the hex radix a drive's "not ready, no
+        // fault" reply to a state query is byte for byte the query.
+        let echo = |f: &crate::Frame, r: &Response| {
+            matches!(r.code, crate::ResponseCode::Unknown(_))
+                && expect.is_some_and(|x| Request::decode(f).ok() == Some(*x))
+        };
+        let verdict = match frame.map(|f| {
+            let r = Response::decode(&f, self.radix);
+            (echo(&f, &r), r)
+        }) {
             Err(Error::Unterminated | Error::TooLong { .. }) => Verdict::Cut,
             Err(e) => Verdict::Error(e),
-            Ok(r) if r.address != address => Verdict::Stray(Error::WrongAddress {
-                expected: address,
-                found: r.address,
-            }),
-            Ok(Response { index: Some(i), .. }) if i != index => {
-                Verdict::Error(Error::WrongIndex {
-                    expected: index,
-                    found: i,
-                })
-            }
-            Ok(r) => Verdict::Reply(r),
+            Ok((true, _)) => Verdict::Stray(Error::Echo),
+            Ok((false, r)) => check(r, address, index),
         };
         (n, Some(verdict))
     }
@@ -131,6 +128,21 @@ impl<const N: usize> Protocol for Link<N> {
 
     fn answer(&self, reply: Response) -> Response {
         reply
+    }
+}
+
+/// The verdict on a response to the request for `index` at `address`.
+fn check(r: Response, address: u8, index: u8) -> Verdict<Response, Error> {
+    match r {
+        r if r.address != address => Verdict::Stray(Error::WrongAddress {
+            expected: address,
+            found: r.address,
+        }),
+        Response { index: Some(i), .. } if i != index => Verdict::Error(Error::WrongIndex {
+            expected: index,
+            found: i,
+        }),
+        r => Verdict::Reply(r),
     }
 }
 
@@ -182,6 +194,33 @@ mod tests {
         };
         assert_eq!(r.data, Some(5000));
         assert!(!c.is_waiting());
+    }
+
+    #[test]
+    fn our_request_read_back_is_an_echo_and_the_answer_still_counts() {
+        let mut c = Client::<32>::new(Link::default(), T);
+        c.send(ms(0), &req(1, Command::Read(Reading::RunFrequency)))
+            .unwrap();
+        let sent = c.poll_transmit(ms(0)).unwrap().to_vec();
+        c.feed(ms(2), &sent);
+        assert_eq!(c.poll_event(), None);
+        assert_eq!(c.poll_stray(), Some(Error::Echo));
+        c.feed(ms(10), &reply(1, ResponseCode::Normal, 1, Some(5000)));
+        let Some(Event::Reply(r)) = c.poll_event() else {
+            panic!()
+        };
+        assert_eq!(r.data, Some(5000));
+        assert_eq!(c.counters().stray, 1);
+    }
+
+    #[test]
+    fn under_the_hex_radix_a_reply_equal_to_the_query_is_still_a_reply() {
+        // State query, drive not ready, no fault: `~010A0000` both ways.
+        let mut c = Client::<32>::new(Link::new(Radix::Hex), T);
+        c.send(ms(0), &req(1, Command::State)).unwrap();
+        let sent = c.poll_transmit(ms(0)).unwrap().to_vec();
+        c.feed(ms(2), &sent);
+        assert!(matches!(c.poll_event(), Some(Event::Reply(_))), "{sent:?}");
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub enum Error {
         /// Offset of the first character not understood.
         offset: usize,
     },
+    /// Our own request read back (an RS485 adapter echoing what it
+    /// sends): not an answer.
+    Echo,
     /// A reply from another address than the one asked.
     WrongAddress {
         /// The address asked.
@@ -158,6 +161,7 @@ impl fmt::Display for Error {
             }
             Error::Group { found } => write!(f, "function-code group {found:#04x} does not exist"),
             Error::Text { offset } => write!(f, "not understood at character {offset}"),
+            Error::Echo => f.write_str("our own request read back (an echo), not an answer"),
             Error::WrongAddress { expected, found } => {
                 write!(f, "reply from address {found}, asked {expected}")
             }

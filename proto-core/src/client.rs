@@ -19,11 +19,12 @@
 //! - A reply that arrives after the deadline is never accepted: time is
 //!   checked before bytes are read, and the frame is counted as
 //!   unsolicited, like any frame that arrives while nothing is awaited.
-//! - A frame from another device, or for another kind of request, is
-//!   stray ([`Verdict::Stray`]): counted, kept for
+//! - A frame from another device, or for another kind of request, or our
+//!   own request read back (an RS485 adapter's echo), is stray
+//!   ([`Verdict::Stray`]): counted, kept for
 //!   [`poll_stray`](Client::poll_stray), and the client keeps waiting.
 //! - A frame from the device asked that does not answer the request (a
-//!   wrong count, echo or index) or fails its checks ends the transaction
+//!   wrong count, echoed field or index) or fails its checks ends the transaction
 //!   with [`Event::Error`], naming what was expected and what came.
 //! - A frame the framer had to drop (cut off by the next one, longer than
 //!   the buffer, or a corrupt frame the protocol says to ignore) is

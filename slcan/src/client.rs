@@ -16,6 +16,11 @@ use crate::{Decoder, Error, Message, bitrate_code, encode_frame};
 /// Longest request: an extended frame line (`T` + 8 + 1 + 16 + CR).
 pub const TX_CAPACITY: usize = 32;
 
+/// A part of a line followed by this much silence was cut off: its rest
+/// will not come, and the next bytes start a new line. An adapter sends a
+/// line in one go (30 characters take 2.6 ms at 115200 baud).
+pub const LINE_GAP: Duration = Duration::from_millis(50);
+
 /// The adapter's client: the workspace's one [`proto_core::Client`] around
 /// [`Link`], with room for `Q` received frames.
 pub type Client<const Q: usize = 16> = proto_core::Client<Link<Q>, TX_CAPACITY>;
@@ -80,6 +85,8 @@ pub enum Expect {
 #[derive(Debug, Clone)]
 pub struct Link<const Q: usize = 16> {
     decoder: Decoder,
+    /// When the last bytes came.
+    last: Duration,
     answers: u8,
     inbox: [CanFrame; Q],
     head: usize,
@@ -98,6 +105,7 @@ impl<const Q: usize> Link<Q> {
     pub const fn new() -> Self {
         Link {
             decoder: Decoder::new(),
+            last: Duration::ZERO,
             answers: 0,
             inbox: [CanFrame {
                 id: 0,
@@ -135,9 +143,14 @@ impl<const Q: usize> Link<Q> {
 
     /// One answer to the awaited command: done once all have come.
     fn answer(&mut self, expect: Option<&Expect>, refused: bool) -> Option<Verdict<Reply, Error>> {
-        let Some(&Expect::Acks { n, first_may_fail }) = expect else {
+        let (n, first_may_fail) = match expect {
+            Some(&Expect::Acks { n, first_may_fail }) => (n, first_may_fail),
+            // `V` refused is its answer; an acknowledgement is not (a late
+            // one, of an earlier command).
+            Some(Expect::Version) if refused => return Some(Verdict::Error(Error::Refused)),
+            Some(Expect::Version) => return Some(Verdict::Stray(Error::Line { offset: 0 })),
             // Not awaited: counted by the client as unsolicited.
-            return Some(Verdict::Reply(Reply::Done));
+            None => return Some(Verdict::Reply(Reply::Done)),
         };
         if refused && !(first_may_fail && self.answers == 0) {
             return Some(Verdict::Error(Error::Refused));
@@ -176,10 +189,14 @@ impl<const Q: usize> Protocol for Link<Q> {
 
     fn feed(
         &mut self,
-        _now: Duration,
+        now: Duration,
         bytes: &[u8],
         expect: Option<&Expect>,
     ) -> (usize, Option<Verdict<Reply, Error>>) {
+        if self.decoder.in_line() && now.saturating_sub(self.last) > LINE_GAP {
+            self.decoder.clear();
+        }
+        self.last = now;
         let (n, line) = self.decoder.feed(bytes);
         let verdict = match line {
             None => None,
@@ -193,6 +210,7 @@ impl<const Q: usize> Protocol for Link<Q> {
             Some(Ok(Message::Ack)) => self.answer(expect, false),
             Some(Ok(Message::Refused)) => self.answer(expect, true),
             Some(Ok(Message::Other(l))) => match (expect, l.split_first()) {
+                (Some(Expect::Version), Some((b'V', []))) => Some(Verdict::Stray(Error::Echo)),
                 (Some(Expect::Version), Some((b'V', rest))) => {
                     let mut text = [0u8; 8];
                     let len = rest.len().min(8);
@@ -212,7 +230,8 @@ impl<const Q: usize> Protocol for Link<Q> {
     }
 
     fn reset(&mut self) {
-        // Frames keep streaming in: the decoder keeps its partial line.
+        // Frames keep streaming in: the decoder keeps its partial line,
+        // unless it is cut off (see `LINE_GAP`, checked as bytes come).
         self.answers = 0;
     }
 
@@ -261,6 +280,57 @@ mod tests {
         assert_eq!(c.poll_inbound(), Some(CanFrame::new(0x353, &[])));
         assert_eq!(c.poll_inbound(), None);
         assert_eq!(c.protocol().dropped(), 1);
+    }
+
+    /// A client that has just sent `V`.
+    fn asked_version(at: Duration) -> Client {
+        let mut c: Client = Client::new(Link::new(), ms(100));
+        c.send(at, &Command::Version).unwrap();
+        c.poll_transmit(at);
+        c
+    }
+
+    fn version(text: &[u8]) -> Reply {
+        let mut t = [0u8; 8];
+        t[..text.len()].copy_from_slice(text);
+        Reply::Version {
+            text: t,
+            len: text.len() as u8,
+        }
+    }
+
+    #[test]
+    fn an_echoed_v_and_a_late_acknowledgement_are_not_the_version() {
+        let mut c = asked_version(ms(0));
+        c.feed(ms(1), b"V\r");
+        assert_eq!(c.poll_event(), None);
+        assert_eq!(c.poll_stray(), Some(Error::Echo));
+        c.feed(ms(2), b"\r");
+        assert_eq!(c.poll_event(), None);
+        c.feed(ms(3), b"V1013\r");
+        assert_eq!(c.poll_event(), Some(Event::Reply(version(b"1013"))));
+        assert_eq!(c.counters().stray, 2);
+        // BEL is the adapter's answer to `V`: refused.
+        let mut c = asked_version(ms(0));
+        c.feed(ms(1), b"\x07");
+        assert_eq!(c.poll_event(), Some(Event::Error(Error::Refused)));
+    }
+
+    #[test]
+    fn a_line_cut_off_by_silence_does_not_prefix_the_next() {
+        let mut c = asked_version(ms(0));
+        c.feed(ms(1), b"V10");
+        c.handle_timeout(ms(100));
+        assert_eq!(c.poll_event(), Some(Event::Timeout));
+        c.send(ms(200), &Command::Version).unwrap();
+        c.poll_transmit(ms(200));
+        c.feed(ms(201), b"V1013\r");
+        assert_eq!(c.poll_event(), Some(Event::Reply(version(b"1013"))));
+        // Within a line, a short pause is no cut.
+        let mut c = asked_version(ms(0));
+        c.feed(ms(1), b"V10");
+        c.feed(ms(1) + LINE_GAP, b"13\r");
+        assert_eq!(c.poll_event(), Some(Event::Reply(version(b"1013"))));
     }
 
     #[test]

@@ -77,6 +77,18 @@ impl Decoder {
     pub fn discarded(&self) -> u64 {
         self.inner.discarded()
     }
+
+    /// Whether part of a line has come and its CR not yet.
+    pub fn in_line(&self) -> bool {
+        self.inner.in_frame()
+    }
+
+    /// Drops the part of a line that has come (a line cut off: its rest
+    /// will not come).
+    pub fn clear(&mut self) {
+        self.inner.reset();
+        self.dropping = false;
+    }
 }
 
 #[cfg(test)]

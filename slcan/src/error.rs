@@ -31,6 +31,9 @@ pub enum Error {
     },
     /// The adapter answered BEL: it refused the command.
     Refused,
+    /// Our own command read back (`V` with no version after it): an
+    /// echo, not an answer.
+    Echo,
 }
 
 impl fmt::Display for Error {
@@ -46,6 +49,7 @@ impl fmt::Display for Error {
             ),
             Error::Frame { id } => write!(f, "not a classic CAN frame (id {id:#x})"),
             Error::Refused => f.write_str("the adapter refused the command (BEL)"),
+            Error::Echo => f.write_str("our own command read back (an echo), not an answer"),
         }
     }
 }

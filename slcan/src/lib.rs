@@ -19,7 +19,7 @@ mod error;
 mod message;
 
 pub use adapter::{Adapter, Host};
-pub use client::{Client, Command, Expect, Link, Reply, TX_CAPACITY};
+pub use client::{Client, Command, Expect, LINE_GAP, Link, Reply, TX_CAPACITY};
 pub use decoder::Decoder;
 pub use error::Error;
 pub use message::{Message, bitrate_code, decode_line, encode_frame};

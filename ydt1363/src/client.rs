@@ -2,7 +2,8 @@
 //! [`Link`], one request at a time.
 //!
 //! A reply from another address or another device type is stray (the
-//! client keeps waiting); a frame that fails its checks ends the
+//! client keeps waiting), and so is our own request read back (an
+//! adapter's echo: the same VER, ADR, CID1, CID2 and INFO); a frame that fails its checks ends the
 //! transaction with the error; a reply with an RTN other than 00 is the
 //! device's answer, a reply. The accepted reply stays in the link and is
 //! read, borrowed, with [`Client::answer`](proto_core::Client::answer)
@@ -37,7 +38,8 @@ pub struct Request<'a> {
     pub info: &'a [u8],
 }
 
-/// What the reply must carry: the address and device type asked.
+/// What the reply must carry: the address and device type asked; and
+/// what the request itself looked like, to know it when it is read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -46,6 +48,38 @@ pub struct Expect {
     pub adr: u8,
     /// CID1.
     pub cid1: u8,
+    /// The request's VER, CID2 and INFO (its length in characters and
+    /// their sum): a frame equal in all of them is the request echoed.
+    pub request: Sent,
+}
+
+/// The fields of a request that tell its echo from an answer (an answer
+/// carries RTN where the request has CID2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Sent {
+    /// VER.
+    pub ver: u8,
+    /// CID2.
+    pub cid2: u8,
+    /// INFO's length in characters.
+    pub info_len: usize,
+    /// The sum of INFO's characters, mod 65536.
+    pub info_sum: u16,
+}
+
+impl Sent {
+    fn of(ver: u8, cid2: u8, info_chars: &[u8]) -> Self {
+        Sent {
+            ver,
+            cid2,
+            info_len: info_chars.len(),
+            info_sum: info_chars
+                .iter()
+                .fold(0u16, |s, &c| s.wrapping_add(u16::from(c))),
+        }
+    }
 }
 
 /// The token a transaction's event carries when a reply was accepted.
@@ -92,11 +126,14 @@ impl<const N: usize> Protocol for Link<N> {
 
     fn encode(&self, r: &Request<'_>, buf: &mut [u8]) -> Result<(usize, Option<Expect>), Error> {
         let n = encode_request(r.ver, r.adr, r.cid1, r.cid2, r.info, buf)?;
+        // INFO's characters follow the 13-character header.
+        let chars = buf.get(13..13 + 2 * r.info.len()).unwrap_or_default();
         Ok((
             n,
             Some(Expect {
                 adr: r.adr,
                 cid1: r.cid1,
+                request: Sent::of(r.ver, r.cid2, chars),
             }),
         ))
     }
@@ -119,6 +156,13 @@ impl<const N: usize> Protocol for Link<N> {
             // Nothing awaited: only counted.
             (_, None) => Verdict::Reply(Accepted),
             (Err(e), Some(_)) => Verdict::Error(e),
+            (Ok(f), Some(x))
+                if f.adr == x.adr
+                    && f.cid1 == x.cid1
+                    && Sent::of(f.ver, f.cid2, f.info) == x.request =>
+            {
+                Verdict::Stray(Error::Echo)
+            }
             (Ok(f), Some(x)) if f.adr != x.adr || f.cid1 != x.cid1 => {
                 Verdict::Stray(Error::Mismatch {
                     adr: x.adr,
@@ -209,6 +253,31 @@ mod tests {
         assert_eq!((f.adr, f.rtn(), f.info_len()), (2, Rtn::Normal, 10));
         assert_eq!(f.info().u16(), Ok(0x02D0));
         assert_eq!(c.counters().unsolicited, 1);
+    }
+
+    #[test]
+    fn our_request_read_back_is_an_echo_and_the_answer_still_counts() {
+        let mut c = sent(2);
+        let mut echo = [0u8; 64];
+        let n = crate::encode_request(0x20, 2, 0x46, 0x92, &[2], &mut echo).unwrap();
+        c.feed(ms(3), &echo[..n]);
+        assert_eq!(c.poll_event(), None);
+        assert_eq!(c.poll_stray(), Some(Error::Echo));
+        // The same command asked of the same pack with other INFO is not
+        // our request: it is taken as the answer (RTN 0x92, refused).
+        let mut c = sent(2);
+        let n = crate::encode_request(0x20, 2, 0x46, 0x92, &[3], &mut echo).unwrap();
+        c.feed(ms(3), &echo[..n]);
+        assert!(matches!(c.poll_event(), Some(Event::Reply(_))));
+        let mut c = sent(2);
+        let n = crate::encode_request(0x20, 2, 0x46, 0x92, &[2], &mut echo).unwrap();
+        c.feed(ms(3), &echo[..n]);
+        c.feed(ms(6), REPLY_92);
+        let Some(Event::Reply(a)) = c.poll_event() else {
+            panic!()
+        };
+        assert_eq!(c.answer(a).rtn(), Rtn::Normal);
+        assert_eq!(c.counters().stray, 1);
     }
 
     #[test]

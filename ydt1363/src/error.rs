@@ -57,6 +57,9 @@ pub enum Error {
         /// The checksum sent.
         actual: u16,
     },
+    /// Our own request read back (an RS485 adapter echoing what it
+    /// sends, or a device repeating it): not an answer.
+    Echo,
     /// A reply from another address or device type than the one asked.
     Mismatch {
         /// ADR asked.
@@ -154,6 +157,7 @@ impl fmt::Display for Error {
                 f,
                 "CHKSUM is {actual:04X}, the frame's characters give {expected:04X}"
             ),
+            Error::Echo => f.write_str("our own request read back (an echo), not an answer"),
             Error::Mismatch {
                 adr,
                 cid1,

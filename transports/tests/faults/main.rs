@@ -24,19 +24,16 @@
 //! | fault | Axpert (QMOD) | ENC (read run frequency) | Modbus RTU (FC03, 3 registers) | YD/T 1363 (Pylontech 0x92) | SLCAN (`V`, `Open`) |
 //! |---|---|---|---|---|---|
 //! | never answers | `Timeout` | `Timeout` | `Timeout`, at the deadline | `Timeout` | `Timeout` |
-//! | stops mid-frame | `Timeout`; the half frame dropped when the next request starts | the same | `Timeout`; the half frame cut by the silence (1 cut, 5 bytes discarded) | `Timeout`; dropped when the next request starts | ⚠ `Timeout`, but the half line survives it: the next `V` reads version `10V1013` |
+//! | stops mid-frame | `Timeout`; the half frame dropped when the next request starts | the same | `Timeout`; the half frame cut by the silence (1 cut, 5 bytes discarded) | `Timeout`; dropped when the next request starts | `Timeout`; the half line dropped by the silence after it (`slcan::LINE_GAP`) |
 //! | answers late | `Timeout`; the next request (QOPM) meets QMOD's late reply: `Protocol(Field { index: 1, kind: NotNumber })`, its own reply unsolicited | `Timeout`; the next (output current): `Protocol(WrongIndex { expected: 3, found: 1 })`, its own reply unsolicited | `Timeout`; the next (1 register): `Protocol(NotAnswer { ByteCount, expected: 2, found: 6 })`, its own reply unsolicited | `Timeout`; the next (0x4F) takes the late 0x92 reply, as replies do not name their command (decoding it as 0x4F fails: `Trailing`); its own reply unsolicited | `Timeout`; the next (`Open`): the late version line stray, then `Done` |
 //! | answers twice | the reply; the copy unsolicited | the same | the same | the reply; the copy, longer than one read, dropped when the next request starts | the reply; the copy unsolicited |
-//! | echoes the request | `Timeout`: no `(`, passed over (7 bytes discarded) | ⚠ taken for a reply: code `Unknown(0x0B)`, no data | `Timeout`: no frame in it (8 bytes discarded) | ⚠ taken for a reply: RTN 0x92, the CID2 | ⚠ taken for a version with no text |
+//! | echoes the request | `Timeout`: no `(`, passed over (7 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`: no frame in it (8 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`, 1 stray (`Echo`) |
 //! | another address | none: point to point, no address | `Timeout`, 1 stray (`WrongAddress { expected: 1, found: 2 }`) | `Timeout`, 1 stray (`Mismatch`, unit 2) | `Timeout`, 1 stray (`Mismatch`, ADR 3) | none: one adapter a port, no address |
-//! | wrong count or shape | QOPM's reply to QMOD: `Protocol(Field { index: 1, kind: Width { expected: 1, found: 2 } })` | another index: `Protocol(WrongIndex { expected: 1, found: 3 })` | 4 registers for 3: `Protocol(NotAnswer { ByteCount, expected: 6, found: 8 })` | LENID 2 short of INFO: `Protocol(Length { lenid: 18, found: 20 })` | `Open` acknowledged twice, not three times: `Timeout`; ⚠ `V` answered by a bare acknowledgement: `Done` |
+//! | wrong count or shape | QOPM's reply to QMOD: `Protocol(Field { index: 1, kind: Width { expected: 1, found: 2 } })` | another index: `Protocol(WrongIndex { expected: 1, found: 3 })` | 4 registers for 3: `Protocol(NotAnswer { ByteCount, expected: 6, found: 8 })` | LENID 2 short of INFO: `Protocol(Length { lenid: 18, found: 20 })` | `Open` acknowledged twice, not three times: `Timeout`; `V` answered by a bare acknowledgement: `Timeout`, 1 stray |
 //! | unplugged | `Io(BrokenPipe)` from the read, then from the write; once replugged, the reply | the same | the same; also through a new driver over the same client | the same | the same |
 //!
-//! ⚠ marks an outcome that departs from the policy. Each is in a protocol
-//! crate's `Link` (`enc_ascii`, `ydt1363`, `slcan`), not in the engine:
-//! its test asserts the policy's outcome and is ignored, naming the fault;
-//! `cargo test -p solarproto-transports --test faults -- --ignored` shows
-//! them failing.
+//! Our own request read back (an RS485 adapter's echo) is stray in every
+//! protocol: the real answer may still follow it.
 //!
 //! # Unplugged, and what a gateway does about it
 //!
