@@ -58,6 +58,9 @@ pub struct LineFramer<const N: usize> {
     last: usize,
     state: State,
     discarded: u64,
+    /// Bytes searched for a frame's end, for the linearity test.
+    #[cfg(test)]
+    scanned: u64,
 }
 
 impl<const N: usize> LineFramer<N> {
@@ -95,6 +98,8 @@ impl<const N: usize> LineFramer<N> {
             last: 0,
             state: State::Hunting,
             discarded: 0,
+            #[cfg(test)]
+            scanned: 0,
         }
     }
 
@@ -169,11 +174,18 @@ impl<const N: usize> LineFramer<N> {
         let tail = input.get(i..).unwrap_or_default();
         // The first byte of a frame is its start byte, never an interruption.
         let skip = usize::from(self.len == 0 && !self.delims.starts.is_empty()).min(tail.len());
-        let run = skip
-            + self
-                .find_stop(tail.get(skip..).unwrap_or_default())
-                .unwrap_or(tail.len() - skip);
         let room = N - self.len;
+        // Look no further than the first byte that would not fit: past it
+        // the frame overflows whatever follows. (Searching the whole input
+        // made a run of start bytes that do not interrupt, like Axpert's
+        // `^`, cost the rest of the input at each one: quadratic.)
+        let rest = tail.get(skip..).unwrap_or_default();
+        let window = rest.get(..(room + 1).saturating_sub(skip)).unwrap_or(rest);
+        #[cfg(test)]
+        {
+            self.scanned += window.len() as u64;
+        }
+        let run = skip + self.find_stop(window).unwrap_or(window.len());
         if run > room {
             // Fill the buffer, then count the byte that did not fit.
             self.discarded += (self.len + room + 1) as u64;
@@ -299,6 +311,35 @@ mod tests {
                 Ok(b"CD".to_vec())
             ]
         );
+    }
+
+    /// Start bytes that do not interrupt a frame (Axpert's `^`), back to
+    /// back: each one opens a frame that overflows. Measured under
+    /// cachegrind (transports/tests/garbage.rs), 256 KiB of them cost 175
+    /// times what 16 KiB did, since each start searched the whole rest of
+    /// the input for the frame's end. The search now stops where the frame
+    /// would overflow: the bytes searched grow with the input, at most a
+    /// few times its length.
+    #[test]
+    fn starts_that_do_not_interrupt_cost_linear_work() {
+        const CARET: Delimiters = Delimiters {
+            starts: b"(^",
+            restarts: b"(",
+            ends: b"\r\n",
+        };
+        let scanned = |len: usize| {
+            let mut f = LineFramer::<256>::new(&CARET);
+            let input = std::vec![b'^'; len];
+            let mut rest = &input[..];
+            while !rest.is_empty() {
+                let (n, _) = f.feed(rest);
+                rest = &rest[n..];
+            }
+            f.scanned
+        };
+        let (small, large) = (scanned(16 << 10), scanned(256 << 10));
+        assert!(large <= 2 * (256 << 10), "{large} bytes searched");
+        assert!(large <= 17 * small, "{small} then {large}");
     }
 
     #[test]
