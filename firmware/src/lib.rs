@@ -9,6 +9,11 @@
 //!   `transports` expect.
 //! - [`Ticks`]: SysTick counting milliseconds, the drivers' `Clock`, and
 //!   the async drivers' `Timer`.
+//! - [`BufferedUart`]: a second UART (UART1) whose receive interrupt
+//!   fills a ring buffer, for a link that must not lose bytes while the
+//!   image waits on the first ([`Board::take_uart1`]).
+//! - [`pylon`]: the bridge image's mapping from a Pylontech pack's RS485
+//!   readings to the battery's CAN report.
 //! - [`AsyncUart`]: the UART as `embedded-io-async`, woken by its receive
 //!   interrupt, for the async drivers under an executor.
 //! - [`modbus_steps`]: the Modbus client images' requests and lines, one
@@ -24,12 +29,15 @@
 
 mod asynch;
 mod board;
+mod buffered;
 mod clock;
 pub mod modbus_steps;
+pub mod pylon;
 pub mod report;
 mod uart;
 
 pub use asynch::AsyncUart;
 pub use board::{Board, CORE_HZ};
+pub use buffered::BufferedUart;
 pub use clock::Ticks;
 pub use uart::{Error, Uart};

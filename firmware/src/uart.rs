@@ -20,8 +20,8 @@ use transports::Clock;
 use crate::Ticks;
 
 /// Register offsets.
-const DATA: usize = 0x00;
-const STATE: usize = 0x04;
+pub(crate) const DATA: usize = 0x00;
+pub(crate) const STATE: usize = 0x04;
 const CTRL: usize = 0x08;
 /// INTSTATUS when read, INTCLEAR when written.
 pub(crate) const INTCLEAR: usize = 0x0C;
@@ -30,9 +30,9 @@ const BAUDDIV: usize = 0x10;
 /// STATE: a byte waits in the transmit buffer.
 const TX_FULL: u32 = 1 << 0;
 /// STATE: a byte waits in the receive buffer.
-const RX_FULL: u32 = 1 << 1;
+pub(crate) const RX_FULL: u32 = 1 << 1;
 /// STATE: a received byte was lost (write 1 to clear).
-const RX_OVERRUN: u32 = 1 << 3;
+pub(crate) const RX_OVERRUN: u32 = 1 << 3;
 /// CTRL: transmitter, receiver and receive interrupt enables.
 const TX_EN: u32 = 1 << 0;
 const RX_EN: u32 = 1 << 1;
@@ -54,7 +54,7 @@ impl Regs {
         Regs(base)
     }
 
-    fn read(self, offset: usize) -> u32 {
+    pub(crate) fn read(self, offset: usize) -> u32 {
         // SAFETY: `at` was given a UART's register block; `offset` is one
         // of its 32-bit registers, which reads do not disturb (DATA is
         // read only when STATE says a byte is there).
