@@ -18,6 +18,8 @@
 //!   interrupt, for the async drivers under an executor.
 //! - [`modbus_steps`]: the Modbus client images' requests and lines, one
 //!   script for the blocking and the async image.
+//! - [`stack`]: the stack's high-water mark, painted and read back.
+//! - [`job`]: the harness of the footprint images (`src/bin/fp-*.rs`).
 //! - [`report`]: lines out and the exit status through semihosting; a
 //!   panic or a fault reports itself and exits with a failure, so a test
 //!   running the image under QEMU sees it.
@@ -31,9 +33,11 @@ mod asynch;
 mod board;
 mod buffered;
 mod clock;
+pub mod job;
 pub mod modbus_steps;
 pub mod pylon;
 pub mod report;
+pub mod stack;
 mod uart;
 
 pub use asynch::AsyncUart;
