@@ -18,15 +18,21 @@ use crate::{
     framer::{Framer, Mode, RequestSide},
 };
 
+/// How many coils or discrete inputs a read asks the [`Handler`] for at
+/// once: a longer read (up to 2000) is asked in pieces, in order.
+pub const COIL_PIECE: usize = 64;
+
 /// What the application provides. Every method has a default that answers
 /// exception 01 (illegal function), so implement only what the device has.
 /// Addresses outside the device's map answer [`Exception::IllegalDataAddress`].
 pub trait Handler {
-    /// FC01: fill `out` (one entry per coil) from `start`.
+    /// FC01: fill `out` (one entry per coil) from `start`. A read of more
+    /// than [`COIL_PIECE`] coils comes as several calls, in order, each
+    /// for the next piece; an exception from any of them answers the read.
     fn read_coils(&mut self, _start: u16, _out: &mut [bool]) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
-    /// FC02: fill `out` from `start`.
+    /// FC02: fill `out` from `start`, in pieces as for FC01.
     fn read_discrete_inputs(&mut self, _start: u16, _out: &mut [bool]) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
@@ -116,42 +122,53 @@ pub struct Counters {
 /// A server answering for up to four addresses on one bus.
 #[derive(Debug, Clone)]
 pub struct Server<H> {
-    handler: H,
-    addresses: [u8; 4],
     /// Requests only, fixed at compile time: a server image does not link
     /// the response-side prediction and plausibility code.
     framer: Framer<RequestSide>,
+    /// The reply, built in place: the request is read from the framer's
+    /// buffer and the response written here, neither copied on the stack.
+    tx: [u8; MAX_ADU],
+    tx_len: usize,
+    core: Core<H>,
+}
+
+/// Everything but the framer and the reply, so that a request borrowed
+/// from the one is answered into the other.
+#[derive(Debug, Clone)]
+struct Core<H> {
+    handler: H,
+    addresses: [u8; 4],
     counters: Counters,
     listen_only: bool,
     /// 08/01 was answered: clear the counters once the echo is out.
     restart: bool,
-    tx: [u8; MAX_ADU],
-    tx_len: usize,
 }
 
 impl<H: Handler> Server<H> {
     /// A server for `addresses` (1–247; zeros are unused slots) on `line`.
     pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: Mode, now: Duration) -> Self {
         Server {
-            handler,
-            addresses,
             framer: Framer::new(line, mode, RequestSide, now),
-            counters: Counters::default(),
-            listen_only: false,
-            restart: false,
             tx: [0; MAX_ADU],
             tx_len: 0,
+            core: Core {
+                handler,
+                addresses,
+                counters: Counters::default(),
+                listen_only: false,
+                restart: false,
+            },
         }
     }
 
     /// The application.
     pub fn handler(&mut self) -> &mut H {
-        &mut self.handler
+        &mut self.core.handler
     }
 
     /// The diagnostic counters.
     pub fn counters(&self) -> Counters {
-        self.counters
+        self.core.counters
     }
 
     /// Feeds received bytes; returns how many were taken. A reply, when
@@ -196,12 +213,7 @@ impl<H: Handler> Server<H> {
                 return;
             };
             let Ok(adu) = frame else { continue };
-            let mut copy = [0u8; MAX_ADU];
-            let n = adu.len();
-            if let Some(dst) = copy.get_mut(..n) {
-                dst.copy_from_slice(adu);
-            }
-            self.process(copy.get(..n).unwrap_or_default());
+            self.tx_len = self.core.process(adu, &mut self.tx);
         }
     }
 
@@ -209,63 +221,81 @@ impl<H: Handler> Server<H> {
     /// (A gateway or a test that frames requests itself calls this
     /// instead of [`feed`](Self::feed).)
     pub fn process(&mut self, adu: &[u8]) {
-        self.respond(adu);
+        self.tx_len = self.core.process(adu, &mut self.tx);
+    }
+}
+
+impl<H: Handler> Core<H> {
+    /// Answers `adu` into `tx`; the reply's length, 0 for none.
+    fn process(&mut self, adu: &[u8], tx: &mut [u8; MAX_ADU]) -> usize {
+        let n = self.respond(adu, tx);
         // A restart (08/01) clears the counters after its echo (AP §6.8.1).
         if core::mem::take(&mut self.restart) {
             self.counters = Counters::default();
         }
+        n
     }
 
-    fn respond(&mut self, adu: &[u8]) {
+    fn respond(&mut self, adu: &[u8], tx: &mut [u8; MAX_ADU]) -> usize {
         self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
         let (address, pdu) = match crate::frame::split(adu) {
             Ok(x) => x,
             Err(_) => {
                 self.counters.bus_errors = self.counters.bus_errors.wrapping_add(1);
-                return;
+                return 0;
             }
         };
         let broadcast = address == BROADCAST;
         if !broadcast && !self.addresses.contains(&address) || address > 247 {
-            return;
+            return 0;
         }
         self.counters.server_messages = self.counters.server_messages.wrapping_add(1);
         let function = pdu.first().copied().unwrap_or(0);
-        let mut out = [0u8; MAX_ADU];
+        // The response PDU goes straight after the address, leaving room
+        // for the CRC.
+        let (head, rest) = tx.split_at_mut(1);
+        let out = rest.get_mut(..MAX_ADU - 3).unwrap_or_default();
         let reply = match Request::decode(pdu) {
             // A broadcast read is dropped without effect.
             Ok(r) if broadcast && !r.broadcastable() => None,
-            Ok(Request::Diagnostics { sub, data }) => self.diagnostics(sub, data, &mut out),
+            Ok(Request::Diagnostics { sub, data }) => self.diagnostics(sub, data, out),
             Ok(_) if self.listen_only => None,
-            Ok(r) => Some(self.execute(&r, &mut out)),
+            Ok(r) => Some(self.execute(&r, out)),
             Err(Error::Function { .. }) => Some(Err(Exception::IllegalFunction)),
             Err(_) => Some(Err(Exception::IllegalDataValue)),
         };
         let Some(reply) = reply else {
             self.counters.no_response = self.counters.no_response.wrapping_add(1);
-            return;
+            return 0;
         };
         if broadcast || self.listen_only {
-            return;
+            return 0;
         }
-        let mut w = Writer::new(&mut self.tx);
-        let written = (|| -> Result<(), proto_core::TooSmall> {
-            w.put(&[address])?;
-            match reply {
-                Ok(len) => w.put(out.get(..len).unwrap_or_default())?,
-                Err(code) => w.put(&[function | 0x80, code.code()])?,
-            }
-            let crc = crc16(w.written());
-            w.put(&crc.to_le_bytes())
-        })();
-        match (written, reply) {
-            (Ok(()), Err(_)) => self.counters.exceptions = self.counters.exceptions.wrapping_add(1),
+        head.copy_from_slice(&[address]);
+        let pdu_len = match reply {
+            Ok(len) => len,
+            Err(code) => match out.get_mut(..2) {
+                Some(pdu) => {
+                    pdu.copy_from_slice(&[function | 0x80, code.code()]);
+                    2
+                }
+                None => return 0,
+            },
+        };
+        let Some(crc) = tx.get(..1 + pdu_len).map(crc16) else {
+            return 0;
+        };
+        let Some(slot) = tx.get_mut(1 + pdu_len..3 + pdu_len) else {
+            return 0;
+        };
+        slot.copy_from_slice(&crc.to_le_bytes());
+        match reply {
+            Err(_) => self.counters.exceptions = self.counters.exceptions.wrapping_add(1),
             // FC0B does not count itself (AP §6.9).
-            (Ok(()), Ok(_)) if function == 0x0B => {}
-            (Ok(()), Ok(_)) => self.counters.events = self.counters.events.wrapping_add(1),
-            (Err(_), _) => return,
+            Ok(_) if function == 0x0B => {}
+            Ok(_) => self.counters.events = self.counters.events.wrapping_add(1),
         }
-        self.tx_len = w.len();
+        3 + pdu_len
     }
 
     /// FC08 into `out`; `None` when no reply is due.
@@ -317,33 +347,34 @@ impl<H: Handler> Server<H> {
     fn execute(&mut self, r: &Request<'_>, out: &mut [u8]) -> Result<usize, Exception> {
         let h = &mut self.handler;
         let mut regs = [0u16; 125];
-        let mut bits = [false; 2000];
-        let mut bytes = [0u8; 250];
         let response = match *r {
+            // Written straight into `out`: no array of 2000 flags or copy
+            // of the packed bytes on the stack.
             Request::ReadCoils { start, quantity }
             | Request::ReadDiscreteInputs { start, quantity } => {
-                let q = usize::from(quantity);
-                let slots = bits.get_mut(..q).ok_or(Exception::IllegalDataValue)?;
-                if matches!(r, Request::ReadCoils { .. }) {
-                    h.read_coils(start, slots)?;
-                } else {
-                    h.read_discrete_inputs(start, slots)?;
-                }
-                let n = q.div_ceil(8);
-                for (i, &b) in slots.iter().enumerate() {
-                    if let Some(byte) = bytes.get_mut(i / 8) {
-                        *byte |= u8::from(b) << (i % 8);
+                let coils = matches!(r, Request::ReadCoils { .. });
+                let data = counted(out, r.function(), usize::from(quantity).div_ceil(8))?;
+                data.fill(0);
+                // Asked in pieces of COIL_PIECE, in order (see Handler).
+                let mut piece = [false; COIL_PIECE];
+                for (k, bytes) in data.chunks_mut(COIL_PIECE / 8).enumerate() {
+                    let done = k * COIL_PIECE;
+                    let n = usize::from(quantity).saturating_sub(done).min(COIL_PIECE);
+                    let slots = piece.get_mut(..n).unwrap_or_default();
+                    // `done` < 2000: the quantity was checked by decode.
+                    let at = start.wrapping_add(done as u16);
+                    if coils {
+                        h.read_coils(at, slots)?;
+                    } else {
+                        h.read_discrete_inputs(at, slots)?;
+                    }
+                    for (i, &b) in slots.iter().enumerate() {
+                        if let Some(byte) = bytes.get_mut(i / 8) {
+                            *byte |= u8::from(b) << (i % 8);
+                        }
                     }
                 }
-                let packed = Bits::new(bytes.get(..n).unwrap_or_default(), quantity);
-                return encode(
-                    out,
-                    &if matches!(r, Request::ReadCoils { .. }) {
-                        Response::ReadCoils(packed)
-                    } else {
-                        Response::ReadDiscreteInputs(packed)
-                    },
-                );
+                return Ok(2 + data.len());
             }
             Request::ReadHoldingRegisters { start, quantity }
             | Request::ReadInputRegisters { start, quantity } => {
@@ -355,16 +386,8 @@ impl<H: Handler> Server<H> {
                 } else {
                     h.read_input_registers(start, slots)?;
                 }
-                let n = pack(slots, &mut bytes);
-                let w = Words::new(bytes.get(..n).unwrap_or_default());
-                return encode(
-                    out,
-                    &if matches!(r, Request::ReadHoldingRegisters { .. }) {
-                        Response::ReadHoldingRegisters(w)
-                    } else {
-                        Response::ReadInputRegisters(w)
-                    },
-                );
+                let data = counted(out, r.function(), 2 * slots.len())?;
+                return Ok(2 + pack(slots, data));
             }
             Request::WriteSingleCoil { address, value } => {
                 h.write_coils(address, Bits::new(&[u8::from(value)], 1))?;
@@ -416,6 +439,7 @@ impl<H: Handler> Server<H> {
                     .get_mut(..usize::from(read_quantity))
                     .ok_or(Exception::IllegalDataValue)?;
                 h.read_holding_registers(read_start, slots)?;
+                let mut bytes = [0u8; 250];
                 let n = pack(slots, &mut bytes);
                 return encode(
                     out,
@@ -438,6 +462,7 @@ impl<H: Handler> Server<H> {
                 events: &[],
             },
             Request::ReportServerId => {
+                let mut bytes = [0u8; 250];
                 let n = h.report_server_id(&mut bytes)?;
                 return encode(
                     out,
@@ -447,6 +472,7 @@ impl<H: Handler> Server<H> {
             Request::ReadFifoQueue { pointer } => {
                 let mut q = [0u16; 31];
                 let n = h.read_fifo_queue(pointer, &mut q)?.min(31);
+                let mut bytes = [0u8; 62];
                 let m = pack(q.get(..n).unwrap_or_default(), &mut bytes);
                 return encode(
                     out,
@@ -584,6 +610,17 @@ fn pack(regs: &[u16], out: &mut [u8]) -> usize {
     n
 }
 
+/// Writes a counted response's function code and byte count into `out`;
+/// the `len` bytes after them, for the data.
+fn counted(out: &mut [u8], function: u8, len: usize) -> Result<&mut [u8], Exception> {
+    let count = u8::try_from(len).map_err(|_| Exception::ServerDeviceFailure)?;
+    let (head, rest) = out
+        .split_at_mut_checked(2)
+        .ok_or(Exception::ServerDeviceFailure)?;
+    head.copy_from_slice(&[function, count]);
+    rest.get_mut(..len).ok_or(Exception::ServerDeviceFailure)
+}
+
 fn encode(out: &mut [u8], r: &Response<'_>) -> Result<usize, Exception> {
     r.encode(out).map_err(|_| Exception::ServerDeviceFailure)
 }
@@ -620,5 +657,53 @@ impl<H: Handler> proto_core::DeviceMachine for Server<H> {
 
     fn poll_timeout(&self) -> Option<Duration> {
         Server::poll_timeout(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Parity, encode_request};
+
+    /// Coil `i` is on when `i % 3 == 0`; counts the calls.
+    struct Pattern {
+        calls: usize,
+    }
+
+    impl Handler for Pattern {
+        fn read_coils(&mut self, start: u16, out: &mut [bool]) -> Result<(), Exception> {
+            self.calls += 1;
+            for (i, slot) in out.iter_mut().enumerate() {
+                *slot = (usize::from(start) + i) % 3 == 0;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_coil_read_is_asked_in_pieces_and_packed_in_order() {
+        let line = Line::new(9600, Parity::None, 1);
+        let mode = Mode::Length {
+            silence: Duration::from_millis(50),
+        };
+        let handler = Pattern { calls: 0 };
+        let mut server = Server::new(handler, [1, 0, 0, 0], line, mode, Duration::ZERO);
+        let request = Request::ReadCoils {
+            start: 0,
+            quantity: 2000,
+        };
+        let mut adu = [0u8; 8];
+        let n = encode_request(1, &request, &mut adu).unwrap();
+        server.process(&adu[..n]);
+        let reply = server.poll_transmit(Duration::ZERO).unwrap().to_vec();
+        let mut expected = [0u8; 250];
+        for i in (0..2000).step_by(3) {
+            expected[i / 8] |= 1 << (i % 8);
+        }
+        assert_eq!(&reply[..3], &[1, 0x01, 250]);
+        assert_eq!(&reply[3..253], &expected[..]);
+        assert_eq!(reply.len(), 255);
+        assert_eq!(crc16(&reply[..253]).to_le_bytes(), [reply[253], reply[254]]);
+        assert_eq!(server.handler().calls, 2000usize.div_ceil(COIL_PIECE));
     }
 }
