@@ -1,11 +1,19 @@
 //! The RTU ADU: address, PDU, CRC-16/MODBUS low byte first (SL §2.5.1).
 
+#[cfg(feature = "crc-small")]
+use crc::NoTable;
 use crc::{CRC_16_MODBUS, Crc};
 use proto_core::Writer;
 
 use crate::{Error, Request, Response};
 
+/// Table-driven by default (a 512-byte table, a byte per step); bit by
+/// bit with `crc-small`, for the smallest targets, where the table is a
+/// good part of the flash a Modbus job takes.
+#[cfg(not(feature = "crc-small"))]
 const MODBUS: Crc<u16> = Crc::<u16>::new(&CRC_16_MODBUS);
+#[cfg(feature = "crc-small")]
+const MODBUS: Crc<u16, NoTable> = Crc::<u16, NoTable>::new(&CRC_16_MODBUS);
 
 /// Largest ADU: 256 bytes.
 pub const MAX_ADU: usize = 256;
