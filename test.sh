@@ -6,9 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 step() { printf '\n== %s\n' "$*"; }
 
-step "toolchain: rustfmt, clippy, llvm-tools (llvm-size for firmware/footprint), thumbv7em-none-eabihf"
+step "toolchain: rustfmt, clippy, llvm-tools (llvm-size for firmware/footprint), the embedded targets"
 rustup component add rustfmt clippy llvm-tools
-rustup target add thumbv7em-none-eabihf
+# Cortex-M4F (the images), Cortex-M0+ (no atomic compare-and-swap) and a
+# RISC-V microcontroller.
+embedded="thumbv7em-none-eabihf thumbv6m-none-eabi riscv32imc-unknown-none-elf"
+# shellcheck disable=SC2086
+rustup target add $embedded
 
 step "Debian peers: mbpoll (libmodbus master), libmodbus (for a small slave), socat (pty pairs), pkg-config, qemu-system-arm (runs the firmware images)"
 if ! command -v mbpoll >/dev/null || ! command -v socat >/dev/null || ! pkg-config --exists libmodbus 2>/dev/null \
@@ -36,15 +40,16 @@ step "clippy"
 cargo clippy --workspace --all-targets --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std -- -D warnings
 (cd firmware && cargo clippy -- -D warnings)
 
-step "no_std, no alloc: the protocol crates for thumbv7em-none-eabihf"
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
-    cargo build -p "$c" --target thumbv7em-none-eabihf --no-default-features
+step "no_std, no alloc: the protocol crates for $embedded"
+for t in $embedded; do
+    for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
+        cargo build -p "$c" --target "$t" --no-default-features
+        cargo check -p "$c" --target "$t" --no-default-features --features serde,defmt
+    done
+    # The drivers without std: blocking over embedded-io, async over embedded-io-async.
+    cargo build -p solarproto-transports --target "$t" --no-default-features
 done
-for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
-    cargo check -p "$c" --target thumbv7em-none-eabihf --no-default-features --features serde,defmt
-done
-# The drivers without std: blocking over embedded-io, async over embedded-io-async.
-cargo build -p solarproto-transports --target thumbv7em-none-eabihf --no-default-features
+cargo build -p modbus-rtu-lite --target thumbv6m-none-eabi --no-default-features --features crc-small
 
 step "firmware images (firmware/, thumbv7em-none-eabihf): built, and their sizes"
 # The tests run them under QEMU (examples/tests/firmware_qemu.rs).
