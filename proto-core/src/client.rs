@@ -43,6 +43,7 @@ use core::time::Duration;
 
 /// What a protocol's framer and reply matcher make of one received frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Verdict<R, E> {
     /// The reply to the awaited request.
     Reply(R),
@@ -390,6 +391,36 @@ impl<P: Protocol, const TX: usize> Client<P, TX> {
             }
         }
         false
+    }
+}
+
+/// The transaction's state, not the request buffer: the protocol part,
+/// what the reply must match, the deadline, the pending event and the
+/// counters.
+#[cfg(feature = "defmt")]
+impl<P, const TX: usize> defmt::Format for Client<P, TX>
+where
+    P: Protocol + defmt::Format,
+    P::Expect: defmt::Format,
+    P::Reply: defmt::Format,
+    P::Error: defmt::Format,
+{
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Client {{ protocol: {}, timeout: {}, turnaround: {}, queued: {=usize}, send_at: {}, hold_until: {}, expect: {}, deadline: {}, event: {}, stray: {}, counters: {} }}",
+            self.protocol,
+            self.timeout,
+            self.turnaround,
+            self.tx_len,
+            self.tx_at,
+            self.hold_until,
+            self.expect,
+            self.deadline,
+            self.event,
+            self.stray,
+            self.counters
+        );
     }
 }
 

@@ -17,6 +17,7 @@
 
 /// Which bytes start, interrupt and end a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Delimiters {
     /// Bytes that start a frame (empty: every line is a frame).
     pub starts: &'static [u8],
@@ -29,6 +30,7 @@ pub struct Delimiters {
 
 /// Why a frame was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Cut {
     /// More than the capacity arrived without a terminator.
     Overflow {
@@ -40,6 +42,7 @@ pub enum Cut {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 enum State {
     Hunting,
     Frame,
@@ -234,6 +237,22 @@ impl<const N: usize> LineFramer<N> {
                     .position(|b| self.delims.ends.contains(b) || restarts.contains(b))
             }
         }
+    }
+}
+
+/// The framer's state and how much it holds, not its `N`-byte buffer.
+#[cfg(feature = "defmt")]
+impl<const N: usize> defmt::Format for LineFramer<N> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "LineFramer {{ state: {}, held: {=usize}, capacity: {=usize}, discarded: {=u64}, delimiters: {} }}",
+            self.state,
+            self.len,
+            N,
+            self.discarded,
+            self.delims
+        );
     }
 }
 

@@ -121,6 +121,7 @@ impl core::error::Error for Error {}
 /// the start of the slice given to [`Reader::new`], sub-readers from
 /// [`Reader::take`] included, so they can be reported as they are.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// The buffer cannot hold what was written; `needed` is a lower bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TooSmall {
     /// Bytes the buffer would need, at least.
     pub needed: usize,
@@ -97,6 +98,19 @@ impl<'a> Writer<'a> {
 impl fmt::Write for Writer<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.put(s.as_bytes()).map_err(|_| fmt::Error)
+    }
+}
+
+/// What has been written and the buffer's size, not the unwritten rest.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Writer<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Writer {{ written: {=[u8]}, capacity: {=usize} }}",
+            self.written(),
+            self.buf.len()
+        );
     }
 }
 
