@@ -47,6 +47,14 @@ pub struct Accepted;
 /// ```
 pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPACITY>;
 
+// The client formats with defmt only if its parts do: checked here, in
+// every build with the feature, not only where firmware logs one.
+#[cfg(feature = "defmt")]
+const _: fn() = || {
+    fn format<T: defmt::Format>() {}
+    format::<Client>();
+};
+
 /// The protocol part of the [`Client`]: commands are checked and encoded,
 /// replies framed and decoded against the inquiry they answer. There are
 /// no addresses, so no frame is stray. A frame cut off by the next one, or
@@ -54,6 +62,7 @@ pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPA
 /// reply (`docs/protocols/axpert.md` §6) must not cost the reply that
 /// follows them. A CRC error ends the transaction with that error.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Link<const N: usize = CAPACITY> {
     framer: Framer<N>,
     /// The last reply accepted, kept in place.

@@ -66,6 +66,21 @@ impl<const N: usize> proto_core::DeviceMachine for Device<N> {
     }
 }
 
+/// The framer, the battery system and how many reply bytes wait to be
+/// sent, not the reply buffer.
+#[cfg(feature = "defmt")]
+impl<const N: usize> defmt::Format for Device<N> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Device {{ framer: {}, system: {}, pending: {=usize} }}",
+            self.framer,
+            self.system,
+            self.tx_len
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,7 @@ impl Start {
 
 /// A response frame whose CRC has been checked; the payload borrows from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Frame<'a> {
     /// How the frame starts.
     pub start: Start,

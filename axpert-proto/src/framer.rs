@@ -45,6 +45,7 @@ fn cut(c: Cut) -> Error {
 
 /// Response deframer with a capacity of `N` bytes.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Framer<const N: usize = CAPACITY> {
     inner: LineFramer<N>,
 }
@@ -111,6 +112,7 @@ impl<const N: usize> Framer<N> {
 /// Device-side deframer: command lines ended by CR, with LF and NUL between
 /// lines skipped. Capacity `N` bytes.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RequestFramer<const N: usize = CAPACITY> {
     inner: LineFramer<N>,
 }
