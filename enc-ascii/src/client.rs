@@ -23,6 +23,14 @@ pub type Event = proto_core::Event<Response, Error>;
 /// [`proto_core::Client`] around [`Link`].
 pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, { frame::MAX_LEN }>;
 
+// The client formats with defmt only if its parts do: checked here, in
+// every build with the feature, not only where firmware logs one.
+#[cfg(feature = "defmt")]
+const _: fn() = || {
+    fn format<T: defmt::Format>() {}
+    format::<Client>();
+};
+
 /// The reply timeout for a link at `baud` bits per second to drives that
 /// wait `response_delay` (F2.17) before answering: the delay, the request
 /// and reply on the wire (18 bytes each, 10 bits a byte), and 100 ms of
@@ -42,6 +50,7 @@ pub const fn timeout_for(baud: u32, response_delay: Duration) -> Duration {
 /// waiting); one from the drive asked that carries another command index
 /// does not answer the request and is [`Error::WrongIndex`].
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Link<const N: usize = CAPACITY> {
     framer: Framer<N>,
     radix: Radix,

@@ -110,6 +110,21 @@ impl proto_core::DeviceMachine for Device {
     }
 }
 
+/// The framer, the address and how many reply bytes wait to be sent, not
+/// the reply buffer.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Device {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Device {{ framer: {}, address: {}, pending: {=usize} }}",
+            self.framer,
+            self.address,
+            self.tx_len
+        );
+    }
+}
+
 /// The address in the first two characters after `~`, if they are hex.
 fn address_of(raw: &[u8]) -> Option<u8> {
     match raw {

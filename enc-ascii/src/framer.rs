@@ -20,6 +20,7 @@ const ENC: Delimiters = Delimiters {
 
 /// The deframer, holding at most `N` bytes.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Framer<const N: usize = CAPACITY> {
     inner: LineFramer<N>,
 }
