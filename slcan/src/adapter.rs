@@ -155,6 +155,25 @@ impl<const TX: usize> DeviceMachine for Adapter<TX> {
     }
 }
 
+/// The decoder, the channel's state, the identity and how many output
+/// bytes wait to be sent, not the output buffer.
+#[cfg(feature = "defmt")]
+impl<const TX: usize> defmt::Format for Adapter<TX> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Adapter {{ decoder: {}, open: {=bool}, version: {=[u8]:a}, serial: {=[u8]:a}, pending: {=usize}, capacity: {=usize}, overflow: {=u32} }}",
+            self.decoder,
+            self.open,
+            self.version,
+            self.serial,
+            self.tx_len,
+            TX,
+            self.overflow
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,14 @@ pub const LINE_GAP: Duration = Duration::from_millis(50);
 /// [`Link`], with room for `Q` received frames.
 pub type Client<const Q: usize = 16> = proto_core::Client<Link<Q>, TX_CAPACITY>;
 
+// The client formats with defmt only if its parts do: checked here, in
+// every build with the feature, not only where firmware logs one.
+#[cfg(feature = "defmt")]
+const _: fn() = || {
+    fn format<T: defmt::Format>() {}
+    format::<Client>();
+};
+
 /// What the host asks of the adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -251,6 +259,24 @@ impl<const Q: usize> Protocol for Link<Q> {
 
     fn answer(&self, reply: Reply) -> Reply {
         reply
+    }
+}
+
+/// The decoder, the answers counted and how many frames are queued, not
+/// the queue.
+#[cfg(feature = "defmt")]
+impl<const Q: usize> defmt::Format for Link<Q> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Link {{ decoder: {}, last: {}, answers: {=u8}, queued: {=usize}, capacity: {=usize}, dropped: {=u32} }}",
+            self.decoder,
+            self.last,
+            self.answers,
+            self.queued,
+            Q,
+            self.dropped
+        );
     }
 }
 

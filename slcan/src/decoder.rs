@@ -15,6 +15,7 @@ const LINES: Delimiters = Delimiters {
 /// line, the adapter's acknowledgement, is [`Message::Ack`]. Memory: 64
 /// bytes.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Decoder {
     inner: LineFramer<64>,
     /// An over-long line was reported and its rest is being dropped: the
