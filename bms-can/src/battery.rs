@@ -10,6 +10,7 @@ pub const STALE_AFTER: Duration = Duration::from_secs(3);
 
 /// A value and when it arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 struct Stamped<T> {
     value: T,
     at: Duration,
@@ -55,6 +56,7 @@ pub struct Snapshot {
 
 /// The aggregator. Frames of other kinds are ignored; nothing here panics.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Battery {
     limits: Option<Stamped<Limits>>,
     soc: Option<Stamped<Soc>>,

@@ -66,6 +66,7 @@ pub struct Report {
 /// Zero limits are sent as 0.1 V / 0.1 A: Sofar ignores zeros in 0x351, so
 /// "stop" has to be the smallest non-zero value (docs/protocols/bms-can.md §5).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Emitter {
     profile: Profile,
     report: Report,
@@ -180,6 +181,7 @@ impl Emitter {
 
 /// The inverter's keep-alive, 0x305 with eight zero bytes, once a second.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct KeepAlive {
     next: Duration,
 }
