@@ -19,11 +19,13 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     /// A writer at the start of `buf`.
+    #[inline]
     pub fn new(buf: &'a mut [u8]) -> Self {
         Writer { buf, pos: 0 }
     }
 
     /// Bytes written so far.
+    #[inline]
     pub fn len(&self) -> usize {
         self.pos
     }
@@ -34,11 +36,13 @@ impl<'a> Writer<'a> {
     }
 
     /// What has been written so far.
+    #[inline]
     pub fn written(&self) -> &[u8] {
         self.buf.get(..self.pos).unwrap_or_default()
     }
 
     /// Appends `bytes`.
+    #[inline]
     pub fn put(&mut self, bytes: &[u8]) -> Result<(), TooSmall> {
         let end = self.pos + bytes.len();
         let dst = self
