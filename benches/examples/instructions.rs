@@ -1,6 +1,9 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive> <N>`.
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc> <N>`
+//! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
+//! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
+//! decoded, `enc`: an ENC reply's frame).
 
 use std::hint::black_box;
 
@@ -13,6 +16,7 @@ fn main() {
     let n: u32 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let mut framer = Framer::<256>::new();
     let mut sink = 0usize;
+    let mut buf = [0u8; 256];
     for _ in 0..n {
         sink += match what {
             "crc" => usize::from(crc16(black_box(&QPIGS_110[..QPIGS_110.len() - 3]))),
@@ -26,6 +30,30 @@ fn main() {
                 let r = f.map(|f| Response::decode(Some(Inquiry::GeneralStatus), &f));
                 usize::from(matches!(black_box(r), Some(Ok(_))))
             }
+            "mb-encode" => {
+                let r = modbus_rtu_lite::Request::ReadHoldingRegisters {
+                    start: black_box(0x2000),
+                    quantity: 125,
+                };
+                modbus_rtu_lite::encode_request(1, &r, &mut buf).unwrap_or(0)
+            }
+            "mb-crc" => usize::from(modbus_rtu_lite::crc16(black_box(&[1, 3, 0x20, 0, 0, 125]))),
+            "mc-encode" => {
+                let pdu = modbus_core::RequestPdu(modbus_core::Request::ReadHoldingRegisters(
+                    black_box(0x2000),
+                    125,
+                ));
+                let hdr = modbus_core::rtu::Header { slave: 1 };
+                let adu = modbus_core::rtu::RequestAdu { hdr, pdu };
+                modbus_core::rtu::client::encode_request(adu, &mut buf).unwrap_or(0)
+            }
+            "pylon" => {
+                let f = ydt1363::Frame::decode(black_box(benches::PYLON_42_UP2500));
+                let a = f.and_then(|f| ydt1363::pylontech::Analog::decode(&f));
+                a.map_or(0, |a| usize::from(a.block.voltage_mv))
+            }
+            "enc" => enc_ascii::Frame::decode(black_box(benches::ENC_RUNNING_REPLY))
+                .map_or(0, |f| usize::from(f.address)),
             _ => naive_decode(black_box(QPIGS_110)).map_or(0, |v| v.len()),
         };
     }
