@@ -104,6 +104,14 @@ pub type Event = proto_core::Event<Accepted, Error>;
 /// Requests are `(unit address, request)`; build one from a [`Config`].
 pub type Client = proto_core::Client<Link, MAX_ADU>;
 
+// The client formats with defmt only if its parts do: checked here, in
+// every build with the feature, not only where firmware logs one.
+#[cfg(feature = "defmt")]
+const _: fn() = || {
+    fn format<T: defmt::Format>() {}
+    format::<Client>();
+};
+
 /// A client's settings, given once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -277,6 +285,20 @@ impl Protocol for Link {
         Reply {
             adu: self.reply.get(..self.reply_len).unwrap_or_default(),
         }
+    }
+}
+
+/// The framer and the length of the reply kept, not the reply buffer
+/// (the reply itself formats from [`Reply`]).
+#[cfg(feature = "defmt")]
+impl defmt::Format for Link {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Link {{ framer: {}, reply_len: {=usize} }}",
+            self.framer,
+            self.reply_len
+        );
     }
 }
 

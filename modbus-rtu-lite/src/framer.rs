@@ -125,6 +125,7 @@ impl Sided for ResponseSide {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 enum State {
     /// Waiting for the line to be quiet for t3.5 (after power-up, or after a bad frame).
     Quiet,
@@ -577,6 +578,27 @@ impl<S: Sided> Framer<S> {
                 .unwrap_or_default())),
             Err(e) => Some(Err(e)),
         }
+    }
+}
+
+/// The framer's mode, timers, state and how much it holds, not its
+/// 256-byte buffer.
+#[cfg(feature = "defmt")]
+impl<S: Sided> defmt::Format for Framer<S> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Framer {{ mode: {}, side: {}, t15: {}, t35: {}, state: {}, last: {}, held: {=usize}, ready: {}, discarded: {=u64} }}",
+            self.mode,
+            self.side.side(),
+            self.t15,
+            self.t35,
+            self.state,
+            self.last,
+            self.len,
+            self.ready,
+            self.discarded
+        );
     }
 }
 

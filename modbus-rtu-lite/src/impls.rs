@@ -1,11 +1,14 @@
 //! `serde::Serialize` and `defmt::Format` written by hand, where a derive
 //! cannot see the values: file record groups kept as raw bytes, device
-//! identification objects, and a client's [`Reply`] (a borrowed ADU). No
-//! allocation: everything is written as it is read from the frame.
+//! identification objects, and a client's [`Reply`] (a borrowed ADU) and
+//! [`OwnedReply`](crate::OwnedReply). No allocation: everything is written
+//! as it is read from the frame.
 
 #[cfg(feature = "serde")]
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
+#[cfg(feature = "defmt")]
+use crate::OwnedReply;
 use crate::Reply;
 #[cfg(feature = "serde")]
 use crate::{DeviceId, Words, file};
@@ -129,5 +132,13 @@ impl defmt::Format for Reply<'_> {
             self.response(),
             self.bytes()
         )
+    }
+}
+
+/// As the [`Reply`] it holds: its 256-byte buffer only as far as filled.
+#[cfg(feature = "defmt")]
+impl defmt::Format for OwnedReply {
+    fn format(&self, f: defmt::Formatter) {
+        defmt::write!(f, "OwnedReply {{ reply: {} }}", self.reply())
     }
 }

@@ -660,6 +660,25 @@ impl<H: Handler> proto_core::DeviceMachine for Server<H> {
     }
 }
 
+/// The framer, the addresses, the counters and the diagnostic state, and
+/// how many reply bytes wait to be sent; not the reply buffer, nor the
+/// handler (the application's, which need not implement `Format`).
+#[cfg(feature = "defmt")]
+impl<H> defmt::Format for Server<H> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Server {{ framer: {}, pending: {=usize}, addresses: {=[u8]}, counters: {}, listen_only: {=bool}, restart: {=bool} }}",
+            self.framer,
+            self.tx_len,
+            self.core.addresses,
+            self.core.counters,
+            self.core.listen_only,
+            self.core.restart
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
