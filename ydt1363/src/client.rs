@@ -21,6 +21,14 @@ pub const TX_CAPACITY: usize = 128;
 /// The client, with a framer (and reply buffer) of `N` characters.
 pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPACITY>;
 
+// The client formats with defmt only if its parts do: checked here, in
+// every build with the feature, not only where firmware logs one.
+#[cfg(feature = "defmt")]
+const _: fn() = || {
+    fn format<T: defmt::Format>() {}
+    format::<Client>();
+};
+
 /// A request: the header fields and INFO as bytes (hex-encoded on the wire).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -202,6 +210,22 @@ impl<const N: usize> Protocol for Link<N> {
             cid2,
             info: self.info.get(..self.info_len).unwrap_or_default(),
         }
+    }
+}
+
+/// The framer, and the accepted reply's header (VER, ADR, CID1, RTN) and
+/// INFO length, not the reply buffer (the reply itself formats from
+/// [`Frame`]).
+#[cfg(feature = "defmt")]
+impl<const N: usize> defmt::Format for Link<N> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Link {{ framer: {}, header: {=[u8]:02x}, info_len: {=usize} }}",
+            self.framer,
+            self.header,
+            self.info_len
+        );
     }
 }
 

@@ -141,6 +141,46 @@ impl Response {
     }
 }
 
+/// As derived, except that the all-packs variants show only the `count`
+/// blocks that are sent, not all [`MAX_PACKS`].
+#[cfg(feature = "defmt")]
+impl defmt::Format for Response {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            Response::ProtocolVersion(r) => defmt::write!(f, "ProtocolVersion({})", r),
+            Response::ManufacturerInfo(r) => defmt::write!(f, "ManufacturerInfo({})", r),
+            Response::Analog(r) => defmt::write!(f, "Analog({})", r),
+            Response::AnalogAll {
+                infoflag,
+                count,
+                blocks,
+            } => defmt::write!(
+                f,
+                "AnalogAll {{ infoflag: {=u8}, count: {=u8}, blocks: {} }}",
+                infoflag,
+                count,
+                blocks.get(..usize::from(*count)).unwrap_or(blocks)
+            ),
+            Response::Alarms(r) => defmt::write!(f, "Alarms({})", r),
+            Response::AlarmsAll {
+                infoflag,
+                count,
+                packs,
+            } => defmt::write!(
+                f,
+                "AlarmsAll {{ infoflag: {=u8}, count: {=u8}, packs: {} }}",
+                infoflag,
+                count,
+                packs.get(..usize::from(*count)).unwrap_or(packs)
+            ),
+            Response::SystemParameters(r) => defmt::write!(f, "SystemParameters({})", r),
+            Response::Management(r) => defmt::write!(f, "Management({})", r),
+            Response::SerialNumber(r) => defmt::write!(f, "SerialNumber({})", r),
+            Response::Rtn(r) => defmt::write!(f, "Rtn({})", r),
+        }
+    }
+}
+
 /// The RTN a device answers a frame that failed `error` with, or `None`
 /// when it does not answer (see the module's table).
 pub const fn rtn_for(error: &Error) -> Option<Rtn> {
@@ -310,6 +350,23 @@ impl<const N: usize> proto_core::DeviceMachine for Device<N> {
 
     fn poll_transmit(&mut self, _now: Duration) -> Option<&[u8]> {
         Device::poll_transmit(self)
+    }
+}
+
+/// The framer, the addresses, the request being answered and how many
+/// reply characters wait to be sent, not the reply buffer.
+#[cfg(feature = "defmt")]
+impl<const N: usize> defmt::Format for Device<N> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Device {{ framer: {}, first: {=u8}, count: {=u8}, asked: {}, pending: {=usize} }}",
+            self.framer,
+            self.first,
+            self.count,
+            self.asked,
+            self.tx_len
+        );
     }
 }
 

@@ -189,6 +189,7 @@ fn write(
 /// INFO's bytes, read front to back. Each read fails, without moving,
 /// when INFO is too short; the error names the offset in the frame.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Info<'a> {
     reader: Reader<'a>,
 }

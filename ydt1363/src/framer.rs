@@ -18,6 +18,7 @@ const TILDE: Delimiters = Delimiters {
 /// A deframer holding at most `N` characters. Noise outside frames is
 /// skipped; a `~` inside a frame cuts it off and starts a new one.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Framer<const N: usize = CAPACITY> {
     inner: LineFramer<N>,
 }

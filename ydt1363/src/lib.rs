@@ -20,7 +20,7 @@ mod framer;
 pub mod pylontech;
 mod rtn;
 
-pub use client::{Accepted, Client, Expect, Link, Request, TX_CAPACITY};
+pub use client::{Accepted, Client, Expect, Link, Request, Sent, TX_CAPACITY};
 pub use device::Device;
 pub use error::Error;
 pub use frame::{Frame, Info, encode_request, length_field};

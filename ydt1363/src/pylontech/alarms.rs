@@ -179,6 +179,7 @@ impl Alarms {
 /// [`AnalogAll`](super::AnalogAll)). Bytes left after the last block come
 /// out as a last [`Error::Trailing`].
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AlarmsAll<'a> {
     /// INFOFLAG.
     pub infoflag: u8,

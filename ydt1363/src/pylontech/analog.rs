@@ -178,6 +178,7 @@ impl Analog {
 /// The blocks are read one at a time, without allocation:
 /// [`AnalogAll`] is an iterator over them.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AnalogAll<'a> {
     /// INFOFLAG.
     pub infoflag: u8,

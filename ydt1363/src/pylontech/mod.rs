@@ -95,6 +95,7 @@ fn encode_all<T>(
 /// Where the reading of an all-packs reply is: INFO after the pack
 /// count, how many blocks were read, and whether an error ended it.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 struct Blocks<'a> {
     info: Info<'a>,
     read: u8,
