@@ -261,3 +261,23 @@ impl fmt::Display for Described<'_> {
         }
     }
 }
+
+/// As [`Display`](fmt::Display) says it, but with the problem's kind as a
+/// value: the point (counted from 1), its name, what is wrong.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Described<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        let name = self
+            .table
+            .points
+            .get(self.problem.point)
+            .map_or("?", |p| p.name);
+        defmt::write!(
+            f,
+            "point {=usize} ({=str}): {}",
+            self.problem.point.saturating_add(1),
+            name,
+            self.problem.kind
+        );
+    }
+}

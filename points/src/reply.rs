@@ -2,6 +2,7 @@
 
 /// A reply, as the points of one command see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Reply<'a> {
     pub(crate) bytes: &'a [u8],
     pub(crate) payload: usize,

@@ -220,3 +220,20 @@ impl Iterator for Reads<'_, '_> {
         }
     }
 }
+
+/// The command, variant, limits and where the reads have got to, not the
+/// table's points.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Reads<'_, '_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Reads {{ command: {=str}, variant: {=str}, max: {=u16}, even: {=bool}, cursor: {=u32} }}",
+            self.command,
+            self.variant,
+            self.max,
+            self.even,
+            self.cursor
+        );
+    }
+}
