@@ -3,7 +3,18 @@
 
 use crc::{CRC_16_XMODEM, Crc};
 
-const XMODEM: Crc<u16> = Crc::<u16>::new(&CRC_16_XMODEM);
+/// The CRC's implementation, by feature: a 256-entry table (512 bytes) by
+/// default; bit by bit with `crc-small`, for the smallest flash; slice-by-16
+/// (8 KiB of tables) with `crc-fast`, for hosts. `crc-small` wins when both
+/// are on: flash that overflows is worse than a slower CRC.
+#[cfg(feature = "crc-small")]
+type Implementation = crc::NoTable;
+#[cfg(all(feature = "crc-fast", not(feature = "crc-small")))]
+type Implementation = crc::Table<16>;
+#[cfg(not(any(feature = "crc-small", feature = "crc-fast")))]
+type Implementation = crc::Table<1>;
+
+static XMODEM: Crc<u16, Implementation> = Crc::<u16, Implementation>::new(&CRC_16_XMODEM);
 
 /// CRC-16/XMODEM of `bytes`, before the delimiter adjustment.
 pub fn raw(bytes: &[u8]) -> u16 {
