@@ -2,16 +2,12 @@
 //! protocol crate and through the blocking driver (issue 11, "Fault
 //! tolerance").
 //!
-//! A counting `#[global_allocator]` needs `unsafe impl GlobalAlloc`, which
-//! the workspace's `unsafe_code = "forbid"` rules out in every target, so
-//! the count comes from outside: the workload runs in a child process under
-//! valgrind's memcheck, once with N and once with 10·N frames and
-//! transactions per protocol, and the heap allocations it reports must be
-//! the same (the setup's and the test harness's are in both; any per-frame
-//! or per-transaction allocation would add at least 9·N).
-//!
-//! `cargo test -p solarproto-transports --test no_alloc -- --ignored --nocapture`
-//! (needs valgrind).
+//! The count comes from `allocation-counter`'s counting global allocator
+//! (our own code may not implement `GlobalAlloc`: it needs `unsafe`). Each
+//! protocol's workload runs with N and with 10·N frames and transactions,
+//! setup included; the heap allocations must be the same (setup's are in
+//! both; any per-frame or per-transaction allocation would add at least
+//! 9·N).
 
 use core::cell::Cell;
 use core::time::Duration;
@@ -211,55 +207,17 @@ fn workload(protocol: &str, n: usize) {
 
 const PROTOCOLS: [&str; 5] = ["axpert", "modbus", "enc", "ydt1363", "slcan"];
 
-/// The workload runs in-process too, so a broken one fails here without
-/// valgrind.
 #[test]
-fn workloads_run() {
-    for p in PROTOCOLS {
-        workload(p, 3);
-    }
-}
-
-#[test]
-#[ignore = "needs valgrind: run with --ignored"]
 fn no_heap_allocation_per_frame_or_transaction() {
-    if let Ok(job) = std::env::var("NO_ALLOC_JOB") {
-        let (p, n) = job.split_once(':').unwrap();
-        workload(p, n.parse().unwrap());
-        return;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let allocs = |job: &str| -> u64 {
-        let out = std::process::Command::new("valgrind")
-            .args(["--tool=memcheck", "--leak-check=no"])
-            .arg(&exe)
-            .args([
-                "--ignored",
-                "--exact",
-                "no_heap_allocation_per_frame_or_transaction",
-                "--test-threads=1",
-            ])
-            .env("NO_ALLOC_JOB", job)
-            .output()
-            .expect("valgrind");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{job}: {err}");
-        // "total heap usage: 12 allocs, 12 frees, 3,456 bytes allocated"
-        let line = err
-            .lines()
-            .find(|l| l.contains("total heap usage:"))
-            .expect("heap summary");
-        let n = line.split("usage:").nth(1).unwrap().trim();
-        n.split(' ')
-            .next()
-            .unwrap()
-            .replace(',', "")
-            .parse()
-            .unwrap()
-    };
     for p in PROTOCOLS {
-        let (few, many) = (allocs(&format!("{p}:100")), allocs(&format!("{p}:1000")));
+        let few = allocation_counter::measure(|| workload(p, 100)).count_total;
+        let many = allocation_counter::measure(|| workload(p, 1000)).count_total;
         eprintln!("{p}: heap allocations with 100 frames and transactions {few}, with 1000 {many}");
         assert_eq!(few, many, "{p} allocates per frame or transaction");
     }
+    // The counter counts: one box is one allocation.
+    assert_eq!(
+        allocation_counter::measure(|| drop(Box::new(1u8))).count_total,
+        1
+    );
 }
