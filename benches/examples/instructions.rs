@@ -1,19 +1,43 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
-//! decoded, `enc`: an ENC reply's frame).
+//! decoded, `enc`: an ENC reply's frame; `points`: every point of a
+//! YD/T 1363 INFO through the ups-cms table).
 
 use std::hint::black_box;
 
 use axpert_proto::{Framer, Inquiry, Response, crc16};
 use benches::{QPIGS_110, naive_decode};
 
+/// Every point of `ups-cms.toml`'s command 01, `n` times, from an INFO of
+/// 16-bit words of 0x08FC (the `points` bench's reply).
+fn points(n: u32) -> usize {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../points/tables/ups-cms.toml");
+    let file = points::file::File::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    file.with_table(|t| {
+        let info: Vec<u8> = b"08FC".iter().copied().cycle().take(4 * 62).collect();
+        let mut ok = 0usize;
+        for _ in 0..n {
+            for (_, v) in t.decode("01", "", points::Reply::payload(black_box(&info))) {
+                ok += usize::from(black_box(v).is_ok());
+            }
+        }
+        ok
+    })
+    .unwrap_or(0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("full");
     let n: u32 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    if what == "points" {
+        println!("{}", points(n));
+        return;
+    }
     let mut framer = Framer::<256>::new();
     let mut sink = 0usize;
     let mut buf = [0u8; 256];
