@@ -51,6 +51,13 @@ for t in $embedded; do
 done
 cargo build -p modbus-rtu-lite --target thumbv6m-none-eabi --no-default-features --features crc-small
 
+step "defmt::Format on every public type of the protocol crates (firmware/defmt-check, rustdoc JSON: nightly)"
+# Not skipped without nightly, as the fuzz smoke is: a type without Format
+# must fail the run. A minimal nightly is installed only if none is there
+# (an installed one is not updated here).
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+firmware/defmt-check
+
 step "firmware images (firmware/, thumbv7em-none-eabihf): built, and their sizes"
 # The tests run them under QEMU (examples/tests/firmware_qemu.rs).
 firmware/footprint
