@@ -31,7 +31,9 @@ pub enum Error {
         /// Bytes present.
         len: usize,
     },
-    /// Function code 0, or 128 and up where a request is expected.
+    /// Function code 0, or 128 and up where a request is expected; or,
+    /// from [`Response::decode_for`](crate::Response::decode_for), a
+    /// reply for another function than the request's.
     Function {
         /// The code.
         code: u8,

@@ -82,7 +82,10 @@ pub fn check_address(address: u8, request: &Request<'_>) -> Result<(), Error> {
 }
 
 /// Encodes a request ADU into `buf`; returns its length. Everything is
-/// checked first, so an invalid request produces no frame.
+/// checked first, so an invalid request produces no frame. Inlined: for a
+/// request known at compile time only its function code's checks and
+/// layout are linked.
+#[inline]
 pub fn encode_request(address: u8, request: &Request<'_>, buf: &mut [u8]) -> Result<usize, Error> {
     check_address(address, request)?;
     request.validate()?;
@@ -119,6 +122,35 @@ pub fn decode_response(adu: &[u8]) -> Result<(u8, Response<'_>), Error> {
     decode_response_crc(adu, true)
 }
 
+/// Decodes the response ADU to `request`, sent to `address`.
+/// [`Error::Mismatch`] when it comes from another unit or for another
+/// function (an exception to the request's function is its reply).
+///
+/// Where the request is known at compile time (a job that only asks
+/// FC03), only that function code's decoder is linked, where
+/// [`decode_response`] links every one's: see
+/// [`Response::decode_for`]. The reply is not checked against the
+/// request's quantities here; [`Expected`](crate::Expected) does that.
+#[inline]
+pub fn decode_response_for<'a>(
+    address: u8,
+    request: &Request<'_>,
+    adu: &'a [u8],
+) -> Result<Response<'a>, Error> {
+    let (found_address, pdu) = split(adu)?;
+    let found_function = pdu.first().copied().unwrap_or(0);
+    let function = request.function();
+    if found_address != address || found_function & 0x7F != function {
+        return Err(Error::Mismatch {
+            address,
+            function,
+            found_address,
+            found_function,
+        });
+    }
+    Response::decode_for(request, pdu)
+}
+
 /// [`decode_response`], the CRC checked only if `check`.
 pub(crate) fn decode_response_crc(adu: &[u8], check: bool) -> Result<(u8, Response<'_>), Error> {
     let (address, pdu) = split_crc(adu, check)?;
@@ -141,6 +173,64 @@ mod tests {
                 actual: 0x4112
             })
         );
+    }
+
+    #[test]
+    fn a_reply_decodes_for_its_request_as_in_general_and_another_is_a_mismatch() {
+        let asked = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 2,
+        };
+        // Unit 1, registers 10 and 258 (the footprint job's reply).
+        let reply = [0x01, 0x03, 0x04, 0x00, 0x0a, 0x01, 0x02, 0x5a, 0x60];
+        let (_, general) = decode_response(&reply).unwrap();
+        assert_eq!(decode_response_for(1, &asked, &reply), Ok(general));
+        assert_eq!(Response::decode_for(&asked, &reply[1..7]), Ok(general));
+        // An exception to FC03 answers it.
+        let mut buf = [0u8; 8];
+        let exception = Response::Exception {
+            function: 3,
+            code: crate::Exception::IllegalDataAddress,
+        };
+        let n = encode_response(1, &exception, &mut buf).unwrap();
+        assert_eq!(decode_response_for(1, &asked, &buf[..n]), Ok(exception));
+        // Another unit, another function: not decoded.
+        assert_eq!(
+            decode_response_for(2, &asked, &reply),
+            Err(Error::Mismatch {
+                address: 2,
+                function: 3,
+                found_address: 1,
+                found_function: 3
+            })
+        );
+        let input = Request::ReadInputRegisters {
+            start: 0,
+            quantity: 2,
+        };
+        assert!(matches!(
+            decode_response_for(1, &input, &reply),
+            Err(Error::Mismatch { function: 4, .. })
+        ));
+        assert_eq!(
+            Response::decode_for(&input, &reply[1..7]),
+            Err(Error::Function { code: 3 })
+        );
+        // Its own checks still apply: a bad byte count, a bad CRC.
+        assert_eq!(
+            Response::decode_for(&asked, &[0x03, 0x03, 0, 1, 2]),
+            Err(Error::ByteCount {
+                function: 3,
+                found: 3,
+                expected: 2
+            })
+        );
+        let mut bad = reply;
+        bad[8] ^= 1;
+        assert!(matches!(
+            decode_response_for(1, &asked, &bad),
+            Err(Error::Crc { .. })
+        ));
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub use data::{Bits, Exception, Words};
 pub use error::Error;
 pub use file::FileRecord;
 pub use frame::{
-    BROADCAST, MAX_ADU, crc16, decode_request, decode_response, encode_request, encode_response,
+    BROADCAST, MAX_ADU, crc16, decode_request, decode_response, decode_response_for,
+    encode_request, encode_response,
 };
 pub use framer::{Framer, Mode, RequestSide, ResponseSide, Side, Sided};
 pub use pdu::{DeviceId, Request, Response};

@@ -422,6 +422,7 @@ fn file_groups(function: u8, groups: &[u8], with_data: bool) -> Result<(), Error
 
 impl<'a> Request<'a> {
     /// The function code.
+    #[inline]
     pub fn function(&self) -> u8 {
         match self {
             Request::ReadCoils { .. } => 0x01,
@@ -626,7 +627,10 @@ impl<'a> Request<'a> {
         })
     }
 
-    /// Checks the request against the spec's limits.
+    /// Checks the request against the spec's limits. Inlined: for a
+    /// request known at compile time only its function code's checks are
+    /// linked.
+    #[inline]
     pub fn validate(&self) -> Result<(), Error> {
         let fc = self.function();
         match *self {
@@ -710,9 +714,11 @@ impl<'a> Request<'a> {
         Ok(w.len())
     }
 
-    /// Appends the PDU to `w` (checked first).
+    /// Appends the PDU to `w`; the caller has [validated](Self::validate)
+    /// the request. Inlined, like `validate`: for a request known at
+    /// compile time only its arm is left.
+    #[inline]
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
-        self.validate()?;
         let fc = self.function();
         w.put(&[fc])?;
         let u16s = |w: &mut Writer<'_>, vs: &[u16]| -> Result<(), Error> {
@@ -805,8 +811,50 @@ impl<'a> Response<'a> {
 
     /// Decodes a response PDU.
     pub fn decode(pdu: &'a [u8]) -> Result<Self, Error> {
+        let fc = Pdu { b: pdu }.u8(0)?;
+        Self::decode_function(fc, pdu)
+    }
+
+    /// Decodes a response PDU that answers `request`: its function code,
+    /// or the exception to it. A reply for another function is
+    /// [`Error::Function`] (carrying the code that came back): it is not
+    /// decoded.
+    ///
+    /// The same result as [`decode`](Self::decode) for the reply to
+    /// `request`, but where the request is known at compile time (a
+    /// firmware job that only asks FC03) only that function code's
+    /// decoder is linked, not every one's: the function code dispatched
+    /// on is the request's, a constant, so the other arms fold away.
+    #[inline]
+    pub fn decode_for(request: &Request<'_>, pdu: &'a [u8]) -> Result<Self, Error> {
+        let asked = request.function();
+        let fc = Pdu { b: pdu }.u8(0)?;
+        if fc & 0x7F != asked || asked == 0 {
+            return Err(Error::Function { code: fc });
+        }
+        if fc & 0x80 != 0 {
+            return Self::exception(fc, pdu);
+        }
+        Self::decode_function(asked, pdu)
+    }
+
+    /// An exception response: the function code with bit 7 set, then the
+    /// exception code (AP §7).
+    fn exception(fc: u8, pdu: &'a [u8]) -> Result<Self, Error> {
         let p = Pdu { b: pdu };
-        let fc = p.u8(0)?;
+        p.exact(2)?;
+        Ok(Response::Exception {
+            function: fc & 0x7F,
+            code: Exception::from_code(p.u8(1)?),
+        })
+    }
+
+    /// Decodes `pdu` as a response of function code `fc` (its first
+    /// byte). Always inlined: where `fc` is a constant
+    /// ([`decode_for`](Self::decode_for)), only its arm is left.
+    #[inline(always)]
+    fn decode_function(fc: u8, pdu: &'a [u8]) -> Result<Self, Error> {
+        let p = Pdu { b: pdu };
         if pdu.len() > MAX_PDU {
             return Err(Error::TooLong { len: pdu.len() });
         }
@@ -828,13 +876,7 @@ impl<'a> Response<'a> {
         };
         Ok(match fc {
             0 => return Err(Error::Function { code: 0 }),
-            0x80..=0xFF => {
-                p.exact(2)?;
-                Response::Exception {
-                    function: fc & 0x7F,
-                    code: Exception::from_code(p.u8(1)?),
-                }
-            }
+            0x80..=0xFF => return Self::exception(fc, pdu),
             0x01 | 0x02 => {
                 let d = counted()?;
                 if d.is_empty() || d.len() > 250 {

@@ -1,7 +1,8 @@
 //! Footprint: the Modbus FC03 client job with `modbus-rtu-lite`'s codec.
 //! Asks unit 1 for holding registers 0 and 1, reads the reply as long as
-//! its bytes say (`length::response`), decodes it, and reports the two
-//! words as one number.
+//! its bytes say (`length::response`), decodes it as the reply to that
+//! request (`decode_response_for`: only FC03's decoder is linked), and
+//! reports the two words as one number.
 //!
 //! Row: Modbus FC03 client | `modbus-rtu-lite` codec
 #![no_std]
@@ -11,7 +12,7 @@ use cortex_m_rt::entry;
 use embedded_io::Write;
 use firmware::{job, report};
 use modbus_rtu_lite::length::{self, Length};
-use modbus_rtu_lite::{MAX_ADU, Request, Response, decode_response, encode_request};
+use modbus_rtu_lite::{MAX_ADU, Request, Response, decode_response_for, encode_request};
 
 #[entry]
 fn main() -> ! {
@@ -35,8 +36,8 @@ fn main() -> ! {
     let Some(n) = job::frame(uart, &mut rx, complete) else {
         report::fail(format_args!("no reply"));
     };
-    match decode_response(rx.get(..n).unwrap_or_default()) {
-        Ok((1, Response::ReadHoldingRegisters(words))) => {
+    match decode_response_for(1, &request, rx.get(..n).unwrap_or_default()) {
+        Ok(Response::ReadHoldingRegisters(words)) => {
             let word = |i| u32::from(words.get(i).unwrap_or(0));
             job::finish(word(0) << 16 | word(1))
         }
