@@ -22,6 +22,11 @@ use crate::{
 /// once: a longer read (up to 2000) is asked in pieces, in order.
 pub const COIL_PIECE: usize = 64;
 
+/// How many registers a read asks the [`Handler`] for at once: a longer
+/// read (up to 125) is asked in pieces, in order, each packed straight
+/// into the response, so no 125-register array sits on the stack.
+pub const REGISTER_PIECE: usize = 16;
+
 /// What the application provides. Every method has a default that answers
 /// exception 01 (illegal function), so implement only what the device has.
 /// Addresses outside the device's map answer [`Exception::IllegalDataAddress`].
@@ -36,11 +41,14 @@ pub trait Handler {
     fn read_discrete_inputs(&mut self, _start: u16, _out: &mut [bool]) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
-    /// FC03 (and the read of FC17): fill `out` from `start`.
+    /// FC03 (and the read of FC17): fill `out` from `start`. A read of
+    /// more than [`REGISTER_PIECE`] registers comes as several calls, in
+    /// order, each for the next piece; an exception from any of them
+    /// answers the read.
     fn read_holding_registers(&mut self, _start: u16, _out: &mut [u16]) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
-    /// FC04: fill `out` from `start`.
+    /// FC04: fill `out` from `start`, in pieces as for FC03.
     fn read_input_registers(&mut self, _start: u16, _out: &mut [u16]) -> Result<(), Exception> {
         Err(Exception::IllegalFunction)
     }
@@ -66,7 +74,9 @@ pub trait Handler {
     }
     /// FC14: fill `out` (one entry per register) from `record` of `file`.
     /// Files are 1–0xFFFF and records 0–9999; the server answers 02
-    /// outside that before asking.
+    /// outside that before asking. A group longer than [`REGISTER_PIECE`]
+    /// registers comes in pieces, in order, as for FC03 (`record` is then
+    /// each piece's first).
     fn read_file_record(
         &mut self,
         _file: u16,
@@ -346,7 +356,6 @@ impl<H: Handler> Core<H> {
     /// Carries out a request; writes the response PDU into `out`.
     fn execute(&mut self, r: &Request<'_>, out: &mut [u8]) -> Result<usize, Exception> {
         let h = &mut self.handler;
-        let mut regs = [0u16; 125];
         let response = match *r {
             // Written straight into `out`: no array of 2000 flags or copy
             // of the packed bytes on the stack.
@@ -378,16 +387,14 @@ impl<H: Handler> Core<H> {
             }
             Request::ReadHoldingRegisters { start, quantity }
             | Request::ReadInputRegisters { start, quantity } => {
-                let slots = regs
-                    .get_mut(..usize::from(quantity))
-                    .ok_or(Exception::IllegalDataValue)?;
+                // Asked in pieces, packed straight into `out`.
+                let data = counted(out, r.function(), 2 * usize::from(quantity))?;
                 if matches!(r, Request::ReadHoldingRegisters { .. }) {
-                    h.read_holding_registers(start, slots)?;
+                    read_pieces(data, start, |at, s| h.read_holding_registers(at, s))?;
                 } else {
-                    h.read_input_registers(start, slots)?;
+                    read_pieces(data, start, |at, s| h.read_input_registers(at, s))?;
                 }
-                let data = counted(out, r.function(), 2 * slots.len())?;
-                return Ok(2 + pack(slots, data));
+                return Ok(2 + data.len());
             }
             Request::WriteSingleCoil { address, value } => {
                 h.write_coils(address, Bits::new(&[u8::from(value)], 1))?;
@@ -435,18 +442,9 @@ impl<H: Handler> Core<H> {
             } => {
                 // The write is done before the read (AP §6.17).
                 h.write_registers(write_start, values)?;
-                let slots = regs
-                    .get_mut(..usize::from(read_quantity))
-                    .ok_or(Exception::IllegalDataValue)?;
-                h.read_holding_registers(read_start, slots)?;
-                let mut bytes = [0u8; 250];
-                let n = pack(slots, &mut bytes);
-                return encode(
-                    out,
-                    &Response::ReadWriteMultipleRegisters(Words::new(
-                        bytes.get(..n).unwrap_or_default(),
-                    )),
-                );
+                let data = counted(out, 0x17, 2 * usize::from(read_quantity))?;
+                read_pieces(data, read_start, |at, s| h.read_holding_registers(at, s))?;
+                return Ok(2 + data.len());
             }
             Request::ReadExceptionStatus => {
                 Response::ReadExceptionStatus(h.read_exception_status()?)
@@ -461,41 +459,21 @@ impl<H: Handler> Core<H> {
                 message_count: self.counters.bus_messages,
                 events: &[],
             },
-            Request::ReportServerId => {
-                let mut bytes = [0u8; 250];
-                let n = h.report_server_id(&mut bytes)?;
-                return encode(
-                    out,
-                    &Response::ReportServerId(bytes.get(..n).unwrap_or_default()),
-                );
-            }
-            Request::ReadFifoQueue { pointer } => {
-                let mut q = [0u16; 31];
-                let n = h.read_fifo_queue(pointer, &mut q)?.min(31);
-                let mut bytes = [0u8; 62];
-                let m = pack(q.get(..n).unwrap_or_default(), &mut bytes);
-                return encode(
-                    out,
-                    &Response::ReadFifoQueue(Words::new(bytes.get(..m).unwrap_or_default())),
-                );
-            }
+            Request::ReportServerId => return report_server_id(h, out),
+            Request::ReadFifoQueue { pointer } => return read_fifo_queue(h, pointer, out),
             Request::ReadDeviceId { read_code, object } => {
                 return self.device_id(read_code, object, out);
             }
-            Request::Custom { function, data } => {
-                let mut w = Writer::new(out);
-                w.put(&[function])
-                    .map_err(|_| Exception::ServerDeviceFailure)?;
-                let mut body = [0u8; 252];
-                let n = h.custom(function, data, &mut body)?;
-                w.put(body.get(..n).unwrap_or_default())
-                    .map_err(|_| Exception::ServerDeviceFailure)?;
-                return Ok(w.len());
-            }
+            Request::Custom { function, data } => return custom(h, function, data, out),
             Request::ReadFileRecord { groups } => {
                 // Each response group: length, reference type 6, data; the
                 // whole must fit the response's byte count (at most 0xF5).
-                let mut body = [0u8; 0xF5];
+                // Written in place after the function code and byte count.
+                let (head, body) = out
+                    .split_at_mut_checked(2)
+                    .ok_or(Exception::ServerDeviceFailure)?;
+                let cap = body.len().min(0xF5);
+                let body = body.get_mut(..cap).unwrap_or_default();
                 let mut n = 0;
                 for r in file::read_requests(groups) {
                     if !r.in_spec() {
@@ -505,17 +483,13 @@ impl<H: Handler> Core<H> {
                     let group = body
                         .get_mut(n..n + 2 + 2 * len)
                         .ok_or(Exception::IllegalDataValue)?;
-                    let slots = regs.get_mut(..len).ok_or(Exception::IllegalDataValue)?;
-                    h.read_file_record(r.file, r.record, slots)?;
-                    let (head, data) = group.split_at_mut(2);
-                    head.copy_from_slice(&[(1 + 2 * len) as u8, 6]);
-                    pack(slots, data);
+                    let (group_head, data) = group.split_at_mut(2);
+                    group_head.copy_from_slice(&[(1 + 2 * len) as u8, 6]);
+                    read_pieces(data, r.record, |at, s| h.read_file_record(r.file, at, s))?;
                     n += 2 + 2 * len;
                 }
-                return encode(
-                    out,
-                    &Response::ReadFileRecord(body.get(..n).unwrap_or_default()),
-                );
+                head.copy_from_slice(&[0x14, n as u8]);
+                return Ok(2 + n);
             }
             Request::WriteFileRecord { groups } => {
                 for (r, _) in file::write_groups(groups) {
@@ -536,6 +510,9 @@ impl<H: Handler> Core<H> {
     }
 
     /// FC2B/0E: basic (0–2), regular (0–6), extended (0–255) stream, or one object.
+    /// Out of line, as the other rare functions' (below): their buffers
+    /// would otherwise be part of every request's stack frame.
+    #[inline(never)]
     fn device_id(&mut self, read_code: u8, object: u8, out: &mut [u8]) -> Result<usize, Exception> {
         let last = match read_code {
             1 => 2,
@@ -599,6 +576,73 @@ fn put_object(list: &mut [u8], at: usize, id: u8, value: &[u8]) -> Option<usize>
     head.copy_from_slice(&[id, len]);
     body.copy_from_slice(value);
     Some(end)
+}
+
+// The rarer functions that need buffers of their own, each out of line so
+// that its buffer is on the stack only while it runs, not in the frame of
+// every request (`execute`'s frame is its largest arm's).
+
+/// FC11 into `out`.
+#[inline(never)]
+fn report_server_id<H: Handler>(h: &mut H, out: &mut [u8]) -> Result<usize, Exception> {
+    let mut bytes = [0u8; 250];
+    let n = h.report_server_id(&mut bytes)?;
+    encode(
+        out,
+        &Response::ReportServerId(bytes.get(..n).unwrap_or_default()),
+    )
+}
+
+/// FC18 into `out`.
+#[inline(never)]
+fn read_fifo_queue<H: Handler>(
+    h: &mut H,
+    pointer: u16,
+    out: &mut [u8],
+) -> Result<usize, Exception> {
+    let mut q = [0u16; 31];
+    let n = h.read_fifo_queue(pointer, &mut q)?.min(31);
+    let mut bytes = [0u8; 62];
+    let m = pack(q.get(..n).unwrap_or_default(), &mut bytes);
+    encode(
+        out,
+        &Response::ReadFifoQueue(Words::new(bytes.get(..m).unwrap_or_default())),
+    )
+}
+
+/// A custom function code into `out`.
+#[inline(never)]
+fn custom<H: Handler>(
+    h: &mut H,
+    function: u8,
+    data: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Exception> {
+    let mut w = Writer::new(out);
+    w.put(&[function])
+        .map_err(|_| Exception::ServerDeviceFailure)?;
+    let mut body = [0u8; 252];
+    let n = h.custom(function, data, &mut body)?;
+    w.put(body.get(..n).unwrap_or_default())
+        .map_err(|_| Exception::ServerDeviceFailure)?;
+    Ok(w.len())
+}
+
+/// Fills `data` (big-endian words) from `start` by `read`, asked
+/// [`REGISTER_PIECE`] registers at a time, in order.
+fn read_pieces(
+    data: &mut [u8],
+    start: u16,
+    mut read: impl FnMut(u16, &mut [u16]) -> Result<(), Exception>,
+) -> Result<(), Exception> {
+    let mut piece = [0u16; REGISTER_PIECE];
+    for (k, bytes) in data.chunks_mut(2 * REGISTER_PIECE).enumerate() {
+        let slots = piece.get_mut(..bytes.len() / 2).unwrap_or_default();
+        // At most 125 registers: the offset fits a u16.
+        read(start.wrapping_add((k * REGISTER_PIECE) as u16), slots)?;
+        pack(slots, bytes);
+    }
+    Ok(())
 }
 
 fn pack(regs: &[u16], out: &mut [u8]) -> usize {
