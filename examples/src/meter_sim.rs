@@ -188,7 +188,7 @@ pub fn serve<T: Read + Write>(
 ) -> Result<(), T::Error> {
     let clock = meter.clone();
     let mode = Mode::Length {
-        silence: Duration::from_millis(50),
+        silence: crate::modbus_sim::PTY_SILENCE,
     };
     let mut server = Server::new(meter, [unit, 0, 0, 0], line, mode, Duration::ZERO);
     server.handle_timeout(line.t35());

@@ -46,6 +46,12 @@ pub struct Drive {
 /// Highest set point, 0.01 Hz.
 pub const MAX_SET_POINT: u16 = 5000;
 
+/// The silence that drops an unfinished request on a pseudo-terminal or
+/// TCP, where frames are found by length: long enough that a busy host
+/// pausing a peer (QEMU, a Python test peer) mid-frame does not cut it,
+/// short against the clients' time-outs (a second).
+pub const PTY_SILENCE: Duration = Duration::from_millis(200);
+
 impl Drive {
     /// A stopped drive with its set point at 50.00 Hz.
     pub fn new(unit: u8) -> Self {

@@ -2,8 +2,6 @@
 //! pseudo-terminal, or behind a simulated serial device server (RTU over
 //! TCP; see `examples::modbus_sim` for the register map).
 
-use std::time::Duration;
-
 use clap::Parser;
 use examples::modbus_sim::{Bus, serve};
 use examples::output::list;
@@ -48,7 +46,7 @@ fn main() {
         Mode::Timing
     } else {
         Mode::Length {
-            silence: Duration::from_millis(50),
+            silence: examples::modbus_sim::PTY_SILENCE,
         }
     };
     let mut bus = Bus::new(&a.units, line, mode);

@@ -11,7 +11,7 @@ use cortex_m_semihosting::hprintln;
 use embassy_executor::Spawner;
 use firmware::modbus_steps::{HELLO, STEPS, UNIT, print};
 use firmware::{AsyncUart, Board, Ticks, report};
-use modbus_rtu_lite::{Config, Line, Parity};
+use modbus_rtu_lite::{Config, Line, Mode, Parity};
 use transports::asynch::Timer as _;
 use transports::{Error, modbus};
 
@@ -29,7 +29,14 @@ async fn main(_spawner: Spawner) {
         report::fail(format_args!("board already taken"));
     };
     let Board { uart, clock } = board;
-    let config = Config::new(line);
+    // 200 ms of silence drops a cut reply: long enough that a busy host
+    // pausing QEMU or the simulator mid-frame does not cut it.
+    let config = Config {
+        mode: Mode::Length {
+            silence: Duration::from_millis(200),
+        },
+        ..Config::new(line)
+    };
     let hello_config = Config {
         timeout: HELLO_TIMEOUT,
         ..config

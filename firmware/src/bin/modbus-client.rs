@@ -10,7 +10,7 @@ use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
 use firmware::modbus_steps::{HELLO, STEPS, UNIT, print};
 use firmware::{Board, Ticks, Uart, report};
-use modbus_rtu_lite::{Config, Line, Parity};
+use modbus_rtu_lite::{Config, Line, Mode, Parity};
 use transports::{Clock, Error, modbus};
 
 /// Until the unit first answers: this reply timeout, this many times.
@@ -28,7 +28,14 @@ fn main() -> ! {
     };
     // Replies framed by predicted length (Config::new): QEMU's UART, like
     // a pseudo-terminal, does not keep the gaps between bytes.
-    let config = Config::new(line);
+    // 200 ms of silence drops a cut reply: long enough that a busy host
+    // pausing QEMU or the simulator mid-frame does not cut it.
+    let config = Config {
+        mode: Mode::Length {
+            silence: Duration::from_millis(200),
+        },
+        ..Config::new(line)
+    };
     let hello_config = Config {
         timeout: HELLO_TIMEOUT,
         ..config

@@ -111,10 +111,11 @@ fn main() -> ! {
         writes: 0,
     };
     // Requests framed by predicted length: QEMU's UART does not keep the
-    // gaps between bytes, so t3.5 cannot be seen; 50 ms of silence drops
-    // a cut frame.
+    // gaps between bytes, so t3.5 cannot be seen; 200 ms of silence drops
+    // a cut frame (long enough that a busy host pausing QEMU or the peer
+    // mid-frame does not cut it).
     let mode = Mode::Length {
-        silence: Duration::from_millis(50),
+        silence: Duration::from_millis(200),
     };
     let mut server = Server::new(map, [UNIT, 0, 0, 0], line, mode, clock.now());
     hprintln!("serving unit {}", UNIT);
