@@ -1,10 +1,11 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points|mb-exc|mc-exc> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
 //! decoded, `enc`: an ENC reply's frame; `points`: every point of a
-//! YD/T 1363 INFO through the ups-cms table).
+//! YD/T 1363 INFO through the ups-cms table; `mb-exc`, `mc-exc`: an
+//! exception reply decoded by modbus-rtu-lite and by modbus-core).
 
 use std::hint::black_box;
 
@@ -29,6 +30,9 @@ fn points(n: u32) -> usize {
     })
     .unwrap_or(0)
 }
+
+/// An exception reply: unit 1, FC03, illegal data address.
+const EXCEPTION: [u8; 5] = [1, 0x83, 0x02, 0xC0, 0xF1];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -78,6 +82,14 @@ fn main() {
             }
             "enc" => enc_ascii::Frame::decode(black_box(benches::ENC_RUNNING_REPLY))
                 .map_or(0, |f| usize::from(f.address)),
+            "mb-exc" => usize::from(matches!(
+                black_box(modbus_rtu_lite::decode_response(black_box(&EXCEPTION))),
+                Ok((_, modbus_rtu_lite::Response::Exception { .. }))
+            )),
+            "mc-exc" => match modbus_core::rtu::client::decode_response(black_box(&EXCEPTION)) {
+                Ok(Some(adu)) => usize::from(adu.pdu.0.is_err()),
+                _ => 0,
+            },
             _ => naive_decode(black_box(QPIGS_110)).map_or(0, |v| v.len()),
         };
     }
