@@ -1,11 +1,12 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points|mb-exc|mc-exc> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points|mb-exc|mc-exc|length-framer> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
 //! decoded, `enc`: an ENC reply's frame; `points`: every point of a
 //! YD/T 1363 INFO through the ups-cms table; `mb-exc`, `mc-exc`: an
-//! exception reply decoded by modbus-rtu-lite and by modbus-core).
+//! exception reply decoded by modbus-rtu-lite and by modbus-core;
+//! `length-framer`: a 255-byte reply through the length framer).
 
 use std::hint::black_box;
 
@@ -31,6 +32,32 @@ fn points(n: u32) -> usize {
     .unwrap_or(0)
 }
 
+/// A 255-byte FC03 reply (125 registers) through the length framer, `n`
+/// times, a second apart.
+fn length_framer(n: u32) -> usize {
+    use core::time::Duration;
+    let mut body = vec![1u8, 3, 250];
+    body.extend((0..250u32).map(|i| i as u8));
+    let reply = benches::adu(&body);
+    let silence = Duration::from_millis(50);
+    let mode = modbus_rtu_lite::Mode::Length { silence };
+    let mut now = Duration::ZERO;
+    let mut f = modbus_rtu_lite::Framer::new(
+        modbus_rtu_lite::LINE,
+        mode,
+        modbus_rtu_lite::ResponseSide,
+        now,
+    );
+    let mut got = 0;
+    for _ in 0..n {
+        now += Duration::from_secs(1);
+        f.feed(now, black_box(&reply));
+        f.handle_timeout(now + silence);
+        got += f.poll_frame().map_or(0, |r| r.map_or(0, <[u8]>::len));
+    }
+    got
+}
+
 /// An exception reply: unit 1, FC03, illegal data address.
 const EXCEPTION: [u8; 5] = [1, 0x83, 0x02, 0xC0, 0xF1];
 
@@ -38,6 +65,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("full");
     let n: u32 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    if what == "length-framer" {
+        println!("{}", length_framer(n));
+        return;
+    }
     if what == "points" {
         println!("{}", points(n));
         return;
