@@ -148,7 +148,7 @@ def main():
                 goal.append(f"faster than peers {'yes' if ok else 'NO'}")
                 verdicts.append((g, k, "peers", max(r for _, r in peer_ratios), ok))
             name = g.split("/", 1)[1]
-            name = re.sub(r" \[\d+ frames\]", "", name)
+            name = re.sub(r" \[\d+ frames\]", "", name).replace("|", "\\|")
             section_name = g.split("/", 1)[0]
             lines.append(
                 f"| {section_name}: {name}: {k} | {bytes_cell} | {fnum(floor / per) if floor else ''} "
