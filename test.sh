@@ -114,6 +114,15 @@ else
     echo "skipped: no nightly toolchain (cargo-fuzz needs one)"
 fi
 
+step "miri: the protocol crates' unit tests under the interpreter (undefined behaviour, out-of-bounds)"
+# nightly is there (the defmt step installs it). Few proptest cases: miri
+# runs each about a thousand times slower; isolation off for proptest's
+# failure files.
+rustup component add --toolchain nightly miri rust-src
+for c in solarproto-core axpert-proto enc-ascii bms-can modbus-rtu-lite solarproto-slcan ydt1363 solarproto-points; do
+    PROPTEST_CASES=4 MIRIFLAGS=-Zmiri-disable-isolation cargo +nightly miri test -p "$c" --lib 2>&1 | tail -n 3
+done
+
 step "tests"
 log=$(mktemp)
 cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std 2>&1 | tee "$log"
