@@ -14,27 +14,12 @@
 //!
 //! [`RequestFramer`] frames commands on the device side: lines ended by CR.
 
-use proto_core::{Cut, Delimiters, LineFramer};
+use proto_core::{Cut, Deframer, Delimiters, Framing};
 
 use crate::{Error, Frame, frame};
 
 /// Default capacity of the framers, in bytes.
 pub const CAPACITY: usize = 256;
-
-/// Responses start with `(` (or `^` of PI18's `^D`) and end at CR or LF.
-/// Only `(` interrupts a frame: `^` (0x5E) can be a CRC byte.
-const RESPONSES: Delimiters = Delimiters {
-    starts: b"(^",
-    restarts: b"(",
-    ends: &[frame::CR, frame::LF],
-};
-
-/// Requests are lines ended by CR (LF and NUL between them are skipped).
-const REQUESTS: Delimiters = Delimiters {
-    starts: b"",
-    restarts: b"",
-    ends: &[frame::CR, frame::LF],
-};
 
 fn cut(c: Cut) -> Error {
     match c {
@@ -43,112 +28,66 @@ fn cut(c: Cut) -> Error {
     }
 }
 
-/// Response deframer with a capacity of `N` bytes.
-#[derive(Debug, Clone)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Framer<const N: usize = CAPACITY> {
-    inner: LineFramer<N>,
-}
-
-impl<const N: usize> Default for Framer<N> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const N: usize> Framer<N> {
-    /// An empty framer.
-    pub const fn new() -> Self {
-        Framer {
-            inner: LineFramer::new(&RESPONSES),
-        }
-    }
-
-    /// Drops any partial frame.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// Bytes passed over so far outside frames (junk, padding, echo) and in
-    /// frames that were cut off.
-    pub fn discarded(&self) -> u64 {
-        self.inner.discarded()
-    }
-
-    /// Whether a frame has started and not yet ended.
-    pub fn in_frame(&self) -> bool {
-        self.inner.in_frame()
-    }
-
-    /// Takes bytes from `input` up to the end of the first complete frame.
-    ///
-    /// Returns how many bytes were consumed and, when a frame ended, the
-    /// frame or the reason it was rejected. Call again with the rest of the
-    /// input until it is consumed.
-    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Frame<'_>, Error>>) {
-        let mut used = 0;
-        loop {
-            let rest = input.get(used..).unwrap_or_default();
-            let (n, ev) = self.inner.step(rest);
-            used += n;
-            let ev = match ev {
-                None => return (used, None),
-                Some(Err(c)) => Err(cut(c)),
-                Some(Ok(())) => Ok(()),
-            };
-            let body = self.inner.last_frame();
-            // `^` not followed by `D` was junk, not a PI18 frame.
-            if ev.is_ok() && body.first() == Some(&b'^') && body.get(1) != Some(&b'D') {
-                continue;
-            }
-            return (
-                used,
-                Some(ev.and_then(|()| Frame::decode_body(self.inner.last_frame()))),
-            );
-        }
-    }
-}
+/// Response deframer with a capacity of `N` bytes. Use it as
+/// `Framer::<N>::new()` and [`feed`](Deframer::feed) it.
+pub type Framer<const N: usize = CAPACITY> = Deframer<ResponseFraming, N>;
 
 /// Device-side deframer: command lines ended by CR, with LF and NUL between
-/// lines skipped. Capacity `N` bytes.
-#[derive(Debug, Clone)]
+/// lines skipped; a line is returned with its CRC checked and removed.
+/// Capacity `N` bytes.
+pub type RequestFramer<const N: usize = CAPACITY> = Deframer<RequestFraming, N>;
+
+/// How responses are framed ([`Framer`]): they start with `(` (or `^` of
+/// PI18's `^D`) and end at CR or LF.
+#[derive(Debug, Clone, Copy)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct RequestFramer<const N: usize = CAPACITY> {
-    inner: LineFramer<N>,
-}
+pub struct ResponseFraming;
 
-impl<const N: usize> Default for RequestFramer<N> {
-    fn default() -> Self {
-        Self::new()
+impl Framing for ResponseFraming {
+    /// Only `(` interrupts a frame: `^` (0x5E) can be a CRC byte.
+    const DELIMITERS: &'static Delimiters = &Delimiters {
+        starts: b"(^",
+        restarts: b"(",
+        ends: &[frame::CR, frame::LF],
+    };
+    type Frame<'a> = Frame<'a>;
+    type Error = Error;
+
+    fn decode(raw: &[u8]) -> Result<Frame<'_>, Error> {
+        Frame::decode_body(raw)
+    }
+
+    fn cut(c: Cut) -> Error {
+        cut(c)
+    }
+
+    /// `^` not followed by `D` was junk, not a PI18 frame.
+    fn is_frame(raw: &[u8]) -> bool {
+        raw.first() != Some(&b'^') || raw.get(1) == Some(&b'D')
     }
 }
 
-impl<const N: usize> RequestFramer<N> {
-    /// An empty framer.
-    pub const fn new() -> Self {
-        RequestFramer {
-            inner: LineFramer::new(&REQUESTS),
-        }
+/// How requests are framed ([`RequestFramer`]): lines ended by CR (LF and
+/// NUL between them are skipped).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RequestFraming;
+
+impl Framing for RequestFraming {
+    const DELIMITERS: &'static Delimiters = &Delimiters {
+        starts: b"",
+        restarts: b"",
+        ends: &[frame::CR, frame::LF],
+    };
+    type Frame<'a> = &'a [u8];
+    type Error = Error;
+
+    fn decode(raw: &[u8]) -> Result<&[u8], Error> {
+        frame::decode_command(raw)
     }
 
-    /// Drops any partial line.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// Takes bytes up to the end of the first complete line and returns the
-    /// command it carries (CRC checked and removed), or why it was rejected.
-    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<&[u8], Error>>) {
-        let (n, ev) = self.inner.feed(input);
-        (
-            n,
-            ev.map(|ev| ev.map_err(cut).and_then(frame::decode_command)),
-        )
-    }
-
-    /// Bytes passed over so far outside lines.
-    pub fn discarded(&self) -> u64 {
-        self.inner.discarded()
+    fn cut(c: Cut) -> Error {
+        cut(c)
     }
 }
 

@@ -44,7 +44,7 @@ pub use flags::{
     BatteryState, DeviceStatus, DeviceStatusHigh, FlagSet, ParallelStatusBits, Warnings,
 };
 pub use frame::{Frame, Start};
-pub use framer::{CAPACITY, Framer, RequestFramer};
+pub use framer::{CAPACITY, Framer, RequestFramer, RequestFraming, ResponseFraming};
 pub use response::Response;
 pub use text::Text;
 

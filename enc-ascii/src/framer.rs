@@ -5,67 +5,41 @@
 //! `N` bytes (default [`CAPACITY`], 32: the longest frame is 18 bytes); a
 //! longer run is [`Error::TooLong`] and framing resumes at the next `~`.
 
-use proto_core::{Cut, Delimiters, LineFramer};
+use proto_core::{Cut, Deframer, Delimiters, Framing};
 
 use crate::{Error, Frame, frame};
 
 /// Default capacity, in bytes: an 18-byte frame plus slack.
 pub const CAPACITY: usize = 32;
 
-const ENC: Delimiters = Delimiters {
-    starts: &[frame::START],
-    restarts: &[frame::START],
-    ends: &[frame::CR],
-};
+/// The deframer, holding at most `N` bytes: [`feed`](Deframer::feed)
+/// returns each frame decoded (charset, length and checksum checked) or
+/// why it was rejected, and [`last_raw`](Deframer::last_raw) its bytes.
+pub type Framer<const N: usize = CAPACITY> = Deframer<EncFraming, N>;
 
-/// The deframer, holding at most `N` bytes.
-#[derive(Debug, Clone)]
+/// How ENC frames are framed ([`Framer`]): from `~` to CR.
+#[derive(Debug, Clone, Copy)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Framer<const N: usize = CAPACITY> {
-    inner: LineFramer<N>,
-}
+pub struct EncFraming;
 
-impl<const N: usize> Default for Framer<N> {
-    fn default() -> Self {
-        Self::new()
+impl Framing for EncFraming {
+    const DELIMITERS: &'static Delimiters = &Delimiters {
+        starts: &[frame::START],
+        restarts: &[frame::START],
+        ends: &[frame::CR],
+    };
+    type Frame<'a> = Frame;
+    type Error = Error;
+
+    fn decode(raw: &[u8]) -> Result<Frame, Error> {
+        Frame::decode_body(raw)
     }
-}
 
-impl<const N: usize> Framer<N> {
-    /// An empty framer.
-    pub const fn new() -> Self {
-        Framer {
-            inner: LineFramer::new(&ENC),
+    fn cut(c: Cut) -> Error {
+        match c {
+            Cut::Overflow { max } => Error::TooLong { max },
+            Cut::Interrupted => Error::Unterminated,
         }
-    }
-
-    /// Drops any partial frame.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// Bytes passed over outside frames and in frames that were cut off.
-    pub fn discarded(&self) -> u64 {
-        self.inner.discarded()
-    }
-
-    /// The raw bytes of the frame that ended last, `~` included, CR
-    /// excluded; for a frame that was rejected too.
-    pub fn last_raw(&self) -> &[u8] {
-        self.inner.last_frame()
-    }
-
-    /// Takes bytes up to the end of the first frame that ends in `input`;
-    /// returns how many it took and, when a frame ended, the frame decoded
-    /// (charset, length and checksum checked) or why it was rejected.
-    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Frame, Error>>) {
-        let (n, ev) = self.inner.feed(input);
-        let ev = ev.map(|r| match r {
-            Ok(body) => Frame::decode_body(body),
-            Err(Cut::Overflow { max }) => Err(Error::TooLong { max }),
-            Err(Cut::Interrupted) => Err(Error::Unterminated),
-        });
-        (n, ev)
     }
 }
 

@@ -30,7 +30,7 @@ pub use command::{Address, Command, Control, Frequency, Group, Param, Reading, R
 pub use device::{Device, Incoming};
 pub use error::Error;
 pub use frame::{Body, Frame, checksum};
-pub use framer::{CAPACITY, Framer};
+pub use framer::{CAPACITY, EncFraming, Framer};
 pub use response::{Fault, Quantity, Radix, Response, ResponseCode, StateWord, Value};
 
 /// The drives' factory line: 9600 baud, 8 data bits, no parity, 1 stop bit

@@ -14,6 +14,7 @@
 
 mod can;
 mod client;
+mod deframer;
 mod framer;
 pub mod hex;
 mod line;
@@ -22,6 +23,7 @@ mod writer;
 
 pub use can::CanFrame;
 pub use client::{Client, Counters, Event, Protocol, Verdict};
+pub use deframer::{Decoded, Deframer, Framing};
 pub use framer::{Cut, Delimiters, LineFramer};
 pub use line::{Line, Parity};
 pub use machine::{ClientMachine, DeviceMachine};

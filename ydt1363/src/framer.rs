@@ -1,6 +1,6 @@
 //! The streaming deframer: bytes in any chunking, frames out.
 
-use proto_core::{Cut, Delimiters, LineFramer};
+use proto_core::{Cut, Deframer, Delimiters, Framing};
 
 use crate::{Error, Frame};
 
@@ -9,60 +9,37 @@ use crate::{Error, Frame};
 /// value 0xFF) needs more; the protocol allows 4,112.
 pub const CAPACITY: usize = 1024;
 
-const TILDE: Delimiters = Delimiters {
-    starts: b"~",
-    restarts: b"~",
-    ends: b"\r",
-};
+/// A deframer holding at most `N` characters: [`feed`](Deframer::feed)
+/// returns each frame decoded or why it is not one, and
+/// [`last_raw`](Deframer::last_raw) its characters, `~` included, CR
+/// excluded.
+pub type Framer<const N: usize = CAPACITY> = Deframer<YdtFraming, N>;
 
-/// A deframer holding at most `N` characters. Noise outside frames is
-/// skipped; a `~` inside a frame cuts it off and starts a new one.
-#[derive(Debug, Clone)]
+/// How YD/T 1363 frames are framed ([`Framer`]): from `~` to CR; noise
+/// outside frames is skipped, and a `~` inside a frame cuts it off and
+/// starts a new one.
+#[derive(Debug, Clone, Copy)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Framer<const N: usize = CAPACITY> {
-    inner: LineFramer<N>,
-}
+pub struct YdtFraming;
 
-impl<const N: usize> Default for Framer<N> {
-    fn default() -> Self {
-        Self::new()
+impl Framing for YdtFraming {
+    const DELIMITERS: &'static Delimiters = &Delimiters {
+        starts: b"~",
+        restarts: b"~",
+        ends: b"\r",
+    };
+    type Frame<'a> = Frame<'a>;
+    type Error = Error;
+
+    fn decode(raw: &[u8]) -> Result<Frame<'_>, Error> {
+        Frame::decode(raw)
     }
-}
 
-impl<const N: usize> Framer<N> {
-    /// An empty framer.
-    pub const fn new() -> Self {
-        Framer {
-            inner: LineFramer::new(&TILDE),
+    fn cut(c: Cut) -> Error {
+        match c {
+            Cut::Overflow { max } => Error::TooLong { max },
+            Cut::Interrupted => Error::Unterminated,
         }
-    }
-
-    /// Drops any partial frame.
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
-
-    /// Bytes passed over so far.
-    pub fn discarded(&self) -> u64 {
-        self.inner.discarded()
-    }
-
-    /// Takes bytes up to the end of the first frame that ends in `input`;
-    /// returns how many were taken and, when a frame ended, the frame or
-    /// why it is not one.
-    pub fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Frame<'_>, Error>>) {
-        let (n, ev) = self.inner.feed(input);
-        let ev = ev.map(|r| match r {
-            Ok(raw) => Frame::decode(raw),
-            Err(Cut::Overflow { max }) => Err(Error::TooLong { max }),
-            Err(Cut::Interrupted) => Err(Error::Unterminated),
-        });
-        (n, ev)
-    }
-
-    /// The last frame's characters, `~` included, CR excluded.
-    pub fn last_raw(&self) -> &[u8] {
-        self.inner.last_frame()
     }
 }
 

@@ -24,5 +24,5 @@ pub use client::{Accepted, Client, Expect, Link, Request, Sent, TX_CAPACITY};
 pub use device::Device;
 pub use error::Error;
 pub use frame::{Frame, Info, encode_request, length_field};
-pub use framer::{CAPACITY, Framer};
+pub use framer::{CAPACITY, Framer, YdtFraming};
 pub use rtn::Rtn;
