@@ -10,7 +10,7 @@ use core::time::Duration;
 
 use proto_core::{Protocol, Verdict};
 
-use crate::{CAPACITY, Command, Error, Framer, Inquiry, Response};
+use crate::{CAPACITY, Command, CommandSet, EVERY_COMMAND, Error, Framer, Inquiry, Response};
 
 /// Longest request frame: a raw command plus CRC and CR.
 pub const TX_CAPACITY: usize = crate::command::RAW_CAPACITY + 8;
@@ -45,7 +45,8 @@ pub struct Accepted;
 /// assert_eq!(c.answer(accepted), &Response::Mode(Mode::Battery));
 /// # Ok::<(), axpert_proto::Error>(())
 /// ```
-pub type Client<const N: usize = CAPACITY> = proto_core::Client<Link<N>, TX_CAPACITY>;
+pub type Client<const N: usize = CAPACITY, const SET: CommandSet = EVERY_COMMAND> =
+    proto_core::Client<Link<N, SET>, TX_CAPACITY>;
 
 // The client formats with defmt only if its parts do: checked here, in
 // every build with the feature, not only where firmware logs one.
@@ -61,21 +62,25 @@ const _: fn() = || {
 /// too long to hold, is not an answer: stale bytes glued in front of the
 /// reply (`docs/protocols/axpert.md` §6) must not cost the reply that
 /// follows them. A CRC error ends the transaction with that error.
+///
+/// `SET` is the [`CommandSet`] the link sends and decodes (every command
+/// by default); a firmware image names the few it uses, and the rest are
+/// not linked.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Link<const N: usize = CAPACITY> {
+pub struct Link<const N: usize = CAPACITY, const SET: CommandSet = EVERY_COMMAND> {
     framer: Framer<N>,
     /// The last reply accepted, kept in place.
     reply: Response,
 }
 
-impl<const N: usize> Default for Link<N> {
+impl<const N: usize, const SET: CommandSet> Default for Link<N, SET> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const N: usize> Link<N> {
+impl<const N: usize, const SET: CommandSet> Link<N, SET> {
     /// A link with an empty framer.
     pub const fn new() -> Self {
         Link {
@@ -85,7 +90,7 @@ impl<const N: usize> Link<N> {
     }
 }
 
-impl<const N: usize> Protocol for Link<N> {
+impl<const N: usize, const SET: CommandSet> Protocol for Link<N, SET> {
     type Request<'a> = Command;
     /// The inquiry the reply answers (`None`: a setting or raw command).
     type Expect = Option<Inquiry>;
@@ -99,7 +104,7 @@ impl<const N: usize> Protocol for Link<N> {
         command: &Command,
         buf: &mut [u8],
     ) -> Result<(usize, Option<Option<Inquiry>>), Error> {
-        Ok((command.encode(buf)?, Some(command.inquiry())))
+        Ok((command.encode_in::<SET>(buf)?, Some(command.inquiry())))
     }
 
     fn feed(
@@ -115,7 +120,8 @@ impl<const N: usize> Protocol for Link<N> {
             // Nothing awaited: the client only counts it; no need to decode.
             Some(_) if expect.is_none() => Some(Verdict::Reply(Accepted)),
             Some(frame) => Some(
-                match frame.and_then(|f| Response::decode(expect.copied().flatten(), &f)) {
+                match frame.and_then(|f| Response::decode_in::<SET>(expect.copied().flatten(), &f))
+                {
                     Ok(r) => {
                         self.reply = r;
                         Verdict::Reply(Accepted)
@@ -232,6 +238,38 @@ mod tests {
                 expected: 0xE7C9,
                 actual: 0x9CAF
             }))
+        );
+    }
+
+    #[test]
+    fn a_link_for_a_command_set_refuses_the_rest_before_sending() {
+        const SET: CommandSet = crate::command_set(&[Inquiry::Mode]);
+        let mut c = Client::<256, SET>::new(Link::new(), T);
+        for other in [
+            Command::Inquiry(Inquiry::GeneralStatus),
+            Command::Setting(crate::Setting::EqualizationTime(30)),
+            Command::raw("QBOOT").unwrap(),
+        ] {
+            assert!(
+                matches!(c.send(ms(0), &other), Err(Error::NotInSet { .. })),
+                "{other:?}"
+            );
+            assert_eq!(c.poll_transmit(ms(0)), None);
+        }
+        c.send(ms(0), &Inquiry::Mode.into()).unwrap();
+        assert_eq!(c.poll_transmit(ms(0)), Some(&b"QMOD\x49\xc1\r"[..]));
+        c.feed(ms(5), b"(B\xe7\xc9\r");
+        let Some(Event::Reply(a)) = c.poll_event() else {
+            panic!("no reply")
+        };
+        assert_eq!(c.answer(a), &Response::Mode(crate::Mode::Battery));
+        // Settings can be added to a set.
+        let mut c = Client::<256, { SET | crate::SETTINGS }>::new(Link::new(), T);
+        c.send(ms(0), &crate::Setting::EqualizationTime(30).into())
+            .unwrap();
+        assert_eq!(
+            c.poll_transmit(ms(0)).map(|f| &f[..6]),
+            Some(&b"PBEQT0"[..])
         );
     }
 

@@ -139,6 +139,40 @@ impl Inquiry {
         }
     }
 
+    /// This inquiry's bit in a [`CommandSet`](crate::CommandSet): its
+    /// place in [`ALL`](Self::ALL) (`QPGSn` for every unit).
+    pub const fn bit(self) -> crate::CommandSet {
+        1 << match self {
+            Inquiry::ProtocolId => 0,
+            Inquiry::SerialNumber => 1,
+            Inquiry::SerialId => 2,
+            Inquiry::Firmware => 3,
+            Inquiry::Firmware2 => 4,
+            Inquiry::RatedInfo => 5,
+            Inquiry::Flags => 6,
+            Inquiry::GeneralStatus => 7,
+            Inquiry::ParallelStatus(_) => 8,
+            Inquiry::Mode => 9,
+            Inquiry::Warnings => 10,
+            Inquiry::Defaults => 11,
+            Inquiry::ChargingCurrents => 12,
+            Inquiry::UtilityChargingCurrents => 13,
+            Inquiry::OutputMode => 14,
+            Inquiry::ModelName => 15,
+            Inquiry::ModelNumber => 16,
+            Inquiry::Equalization => 17,
+        }
+    }
+
+    /// The command string: the name, and `QPGSn`'s unit digit.
+    fn write(self, w: &mut Writer<'_>) -> Result<(), Error> {
+        w.put(self.name().as_bytes())?;
+        if let Inquiry::ParallelStatus(n) = self {
+            w.put(&[b'0' + n % 10])?;
+        }
+        Ok(())
+    }
+
     fn from_wire(cmd: &[u8]) -> Option<Self> {
         if let [b'Q', b'P', b'G', b'S', d @ b'0'..=b'9'] = cmd {
             return Some(Inquiry::ParallelStatus(d - b'0'));
@@ -446,6 +480,12 @@ impl Setting {
         }
     }
 
+    /// The command string, unchecked: the name, then the argument.
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        w.put(self.name().as_bytes())?;
+        self.write_arg(w)
+    }
+
     fn write_arg(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         let num = |w: &mut Writer<'_>, v: u16, width: u8| {
             w.display(Decimal::new(i32::from(v), 0).with_width(width))
@@ -629,25 +669,48 @@ impl Command {
     /// A setting is validated first: an out-of-range argument returns
     /// [`Error::OutOfRange`] and `buf` holds no frame.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        self.validate()?;
+        self.encode_in::<{ crate::EVERY_COMMAND }>(buf)
+    }
+
+    /// [`encode`](Self::encode) for a link limited to the command set
+    /// `SET`: a command outside it is [`Error::NotInSet`] and `buf` holds
+    /// no frame. Where `SET` is a constant, the checks and encoders of the
+    /// commands outside it are not linked.
+    #[inline(always)]
+    pub fn encode_in<const SET: crate::CommandSet>(&self, buf: &mut [u8]) -> Result<usize, Error> {
+        // Each arm checks the set first: where `SET` is a constant, an arm
+        // outside it returns at once and the rest of it is dead code.
+        let settings = SET & crate::SETTINGS != 0;
         let mut w = Writer::new(buf);
-        self.write(&mut w)?;
+        match self {
+            Command::Inquiry(i) => {
+                if SET & i.bit() == 0 {
+                    return Err(Error::NotInSet { command: i.name() });
+                }
+                i.write(&mut w)?;
+            }
+            Command::Setting(s) => {
+                if !settings {
+                    return Err(Error::NotInSet { command: "setting" });
+                }
+                s.validate()?;
+                s.write(&mut w)?;
+            }
+            Command::Raw(t) => {
+                if !settings {
+                    return Err(Error::NotInSet { command: "setting" });
+                }
+                w.put(t.as_bytes())?;
+            }
+        }
         w.finish()
     }
 
+    /// The command string, unchecked.
     fn write(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         match self {
-            Command::Inquiry(i) => {
-                w.put(i.name().as_bytes())?;
-                if let Inquiry::ParallelStatus(n) = i {
-                    w.put(&[b'0' + n % 10])?;
-                }
-                Ok(())
-            }
-            Command::Setting(s) => {
-                w.put(s.name().as_bytes())?;
-                s.write_arg(w)
-            }
+            Command::Inquiry(i) => i.write(w),
+            Command::Setting(s) => s.write(w),
             Command::Raw(t) => w.put(t.as_bytes()),
         }
     }

@@ -107,6 +107,13 @@ pub enum Error {
         /// The capacity in bytes.
         max: usize,
     },
+    /// The command is outside the [`CommandSet`](crate::CommandSet) the
+    /// link was built for: nothing was sent, and its reply is not decoded.
+    NotInSet {
+        /// The command's name (`"QPIGS"`; `"setting"` for settings and raw
+        /// commands).
+        command: &'static str,
+    },
 }
 
 /// What is wrong with one field of a response.
@@ -190,14 +197,20 @@ impl fmt::Display for Error {
                 }
             }
             Error::Flag { letter: 0 } => f.write_str("no settable flag letter given"),
-            Error::Flag { letter } => {
+            // Escaped byte by byte, not `char`'s Debug: that would link
+            // the Unicode tables into every firmware image (about 2 KB).
+            Error::Flag { letter } => write!(
+                f,
+                "flag letter '{}' is not one the document lists",
+                [letter].escape_ascii()
+            ),
+            Error::Command { offset } => write!(f, "command not understood at offset {offset}"),
+            Error::NotInSet { command } => {
                 write!(
                     f,
-                    "flag letter {:?} is not one the document lists",
-                    char::from(letter)
+                    "{command} is outside the command set this link was built for"
                 )
             }
-            Error::Command { offset } => write!(f, "command not understood at offset {offset}"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
@@ -222,3 +235,18 @@ impl fmt::Display for FieldError {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::string::ToString;
+
+    #[test]
+    fn flag_letters_print_escaped() {
+        let e = |letter| Error::Flag { letter }.to_string();
+        assert_eq!(e(b'q'), "flag letter 'q' is not one the document lists");
+        assert_eq!(e(7), "flag letter '\\x07' is not one the document lists");
+        assert_eq!(e(0), "no settable flag letter given");
+    }
+}

@@ -28,6 +28,7 @@ mod flags;
 pub mod frame;
 pub mod framer;
 pub mod response;
+mod set;
 mod text;
 
 pub use client::{Accepted, Client, Event, Link};
@@ -46,6 +47,7 @@ pub use flags::{
 pub use frame::{Frame, Start};
 pub use framer::{CAPACITY, Framer, RequestFramer, RequestFraming, ResponseFraming};
 pub use response::Response;
+pub use set::{CommandSet, EVERY_COMMAND, INQUIRIES, SETTINGS, command_set};
 pub use text::Text;
 
 /// The inverters' serial line: 2400 baud, 8 data bits, no parity, 1 stop

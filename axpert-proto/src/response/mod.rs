@@ -23,7 +23,7 @@ pub use simple::{
 pub use status::GeneralStatus;
 
 use crate::{
-    Error, FieldError, Frame, Inquiry, Mode, ModelNumber, OutputMode, Start, Text,
+    CommandSet, Error, FieldError, Frame, Inquiry, Mode, ModelNumber, OutputMode, Start, Text,
     codes::CodeTable,
     frame::Writer,
     response::fields::{Code, Codec, Letter},
@@ -85,6 +85,11 @@ pub enum Response {
     Pi18(Text<RAW_PAYLOAD_CAPACITY>),
 }
 
+/// Whether `set` holds `inquiry`.
+const fn has(set: CommandSet, inquiry: Inquiry) -> bool {
+    set & inquiry.bit() != 0
+}
+
 fn whole<C: Codec>(payload: &[u8]) -> Result<C::Value, Error> {
     C::parse(payload).map_err(|kind| Error::Field { index: 1, kind })
 }
@@ -100,6 +105,17 @@ impl Response {
     /// Decodes the payload of a checked frame as the reply to `inquiry`
     /// (`None` for settings and raw commands).
     pub fn decode(inquiry: Option<Inquiry>, frame: &Frame<'_>) -> Result<Self, Error> {
+        Self::decode_in::<{ crate::EVERY_COMMAND }>(inquiry, frame)
+    }
+
+    /// [`decode`](Self::decode) for a link limited to the command set
+    /// `SET`: the reply to an inquiry outside it is [`Error::NotInSet`].
+    /// The decoders of the replies outside `SET` are not linked.
+    #[inline(always)]
+    pub fn decode_in<const SET: CommandSet>(
+        inquiry: Option<Inquiry>,
+        frame: &Frame<'_>,
+    ) -> Result<Self, Error> {
         let p = frame.payload;
         if frame.start == Start::Caret {
             return text(p).map(Response::Pi18);
@@ -112,27 +128,68 @@ impl Response {
         let Some(inquiry) = inquiry else {
             return text(p).map(Response::Raw);
         };
+        // Each arm's guard is a constant: an arm outside `SET` is dead
+        // code, and its decoder is not linked.
         Ok(match inquiry {
-            Inquiry::ProtocolId => Response::ProtocolId(text(p)?),
-            Inquiry::SerialNumber => Response::SerialNumber(text(p)?),
-            Inquiry::SerialId => Response::SerialId(SerialId::decode(p)?),
-            Inquiry::Firmware => Response::Firmware(Firmware::decode(p, b"VERFW:")?),
-            Inquiry::Firmware2 => Response::Firmware2(Firmware::decode(p, b"VERFW2:")?),
-            Inquiry::RatedInfo => Response::RatedInfo(RatedInfo::decode(p)?),
-            Inquiry::Flags => Response::Flags(FlagStatus::decode(p)?),
-            Inquiry::GeneralStatus => Response::GeneralStatus(GeneralStatus::decode(p)?),
-            Inquiry::ParallelStatus(_) => Response::ParallelStatus(ParallelStatus::decode(p)?),
-            Inquiry::Mode => Response::Mode(whole::<Letter<Mode>>(p)?),
-            Inquiry::Warnings => Response::Warnings(WarningStatus::decode(p)?),
-            Inquiry::Defaults => Response::Defaults(Defaults::decode(p)?),
-            Inquiry::ChargingCurrents => Response::ChargingCurrents(CurrentList::decode(p)?),
-            Inquiry::UtilityChargingCurrents => {
+            Inquiry::ProtocolId if const { has(SET, Inquiry::ProtocolId) } => {
+                Response::ProtocolId(text(p)?)
+            }
+            Inquiry::SerialNumber if const { has(SET, Inquiry::SerialNumber) } => {
+                Response::SerialNumber(text(p)?)
+            }
+            Inquiry::SerialId if const { has(SET, Inquiry::SerialId) } => {
+                Response::SerialId(SerialId::decode(p)?)
+            }
+            Inquiry::Firmware if const { has(SET, Inquiry::Firmware) } => {
+                Response::Firmware(Firmware::decode(p, b"VERFW:")?)
+            }
+            Inquiry::Firmware2 if const { has(SET, Inquiry::Firmware2) } => {
+                Response::Firmware2(Firmware::decode(p, b"VERFW2:")?)
+            }
+            Inquiry::RatedInfo if const { has(SET, Inquiry::RatedInfo) } => {
+                Response::RatedInfo(RatedInfo::decode(p)?)
+            }
+            Inquiry::Flags if const { has(SET, Inquiry::Flags) } => {
+                Response::Flags(FlagStatus::decode(p)?)
+            }
+            Inquiry::GeneralStatus if const { has(SET, Inquiry::GeneralStatus) } => {
+                Response::GeneralStatus(GeneralStatus::decode(p)?)
+            }
+            Inquiry::ParallelStatus(_) if const { has(SET, Inquiry::ParallelStatus(0)) } => {
+                Response::ParallelStatus(ParallelStatus::decode(p)?)
+            }
+            Inquiry::Mode if const { has(SET, Inquiry::Mode) } => {
+                Response::Mode(whole::<Letter<Mode>>(p)?)
+            }
+            Inquiry::Warnings if const { has(SET, Inquiry::Warnings) } => {
+                Response::Warnings(WarningStatus::decode(p)?)
+            }
+            Inquiry::Defaults if const { has(SET, Inquiry::Defaults) } => {
+                Response::Defaults(Defaults::decode(p)?)
+            }
+            Inquiry::ChargingCurrents if const { has(SET, Inquiry::ChargingCurrents) } => {
+                Response::ChargingCurrents(CurrentList::decode(p)?)
+            }
+            Inquiry::UtilityChargingCurrents if const { has(SET, Inquiry::UtilityChargingCurrents) } => {
                 Response::UtilityChargingCurrents(CurrentList::decode(p)?)
             }
-            Inquiry::OutputMode => Response::OutputMode(whole::<Code<OutputMode, 2>>(p)?),
-            Inquiry::ModelName => Response::ModelName(text(p)?),
-            Inquiry::ModelNumber => Response::ModelNumber(whole::<Code<ModelNumber, 3>>(p)?),
-            Inquiry::Equalization => Response::Equalization(Equalization::decode(p)?),
+            Inquiry::OutputMode if const { has(SET, Inquiry::OutputMode) } => {
+                Response::OutputMode(whole::<Code<OutputMode, 2>>(p)?)
+            }
+            Inquiry::ModelName if const { has(SET, Inquiry::ModelName) } => {
+                Response::ModelName(text(p)?)
+            }
+            Inquiry::ModelNumber if const { has(SET, Inquiry::ModelNumber) } => {
+                Response::ModelNumber(whole::<Code<ModelNumber, 3>>(p)?)
+            }
+            Inquiry::Equalization if const { has(SET, Inquiry::Equalization) } => {
+                Response::Equalization(Equalization::decode(p)?)
+            }
+            other => {
+                return Err(Error::NotInSet {
+                    command: other.name(),
+                });
+            }
         })
     }
 
@@ -233,6 +290,61 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// Decoding for a set of one inquiry: only that inquiry's reply is
+    /// decoded (whatever the payload makes of it), every other one is
+    /// refused by name, and ACK and NAK are answers to all.
+    fn only<const SET: CommandSet>(inquiry: Inquiry) {
+        let frame = Frame::decode(b"(B\xe7\xc9\r").unwrap();
+        for other in Inquiry::ALL {
+            let got = Response::decode_in::<SET>(Some(other), &frame);
+            if other.bit() == inquiry.bit() {
+                assert_eq!(got, Response::decode(Some(other), &frame), "{other:?}");
+            } else {
+                assert_eq!(
+                    got,
+                    Err(Error::NotInSet {
+                        command: other.name()
+                    }),
+                    "{other:?} in the set of {inquiry:?}"
+                );
+            }
+        }
+        let nak = Frame::decode(b"(NAKss\r").unwrap();
+        assert_eq!(
+            Response::decode_in::<SET>(Some(inquiry), &nak),
+            Ok(Response::Nak)
+        );
+    }
+
+    #[test]
+    fn a_command_set_decodes_its_own_replies_only() {
+        macro_rules! each {
+            ($($i:ident $(($n:literal))?),*) => {$(
+                only::<{ Inquiry::$i $(($n))?.bit() }>(Inquiry::$i $(($n))?);
+            )*};
+        }
+        each!(
+            ProtocolId,
+            SerialNumber,
+            SerialId,
+            Firmware,
+            Firmware2,
+            RatedInfo,
+            Flags,
+            GeneralStatus,
+            ParallelStatus(3),
+            Mode,
+            Warnings,
+            Defaults,
+            ChargingCurrents,
+            UtilityChargingCurrents,
+            OutputMode,
+            ModelName,
+            ModelNumber,
+            Equalization
+        );
     }
 
     #[test]

@@ -11,11 +11,11 @@
 
 use core::time::Duration;
 
-use axpert_proto::{Inquiry, Response};
+use axpert_proto::{Client, CommandSet, Inquiry, Link, Response, command_set};
 use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
 use firmware::{Board, report};
-use transports::{Clock, Error, axpert};
+use transports::{Clock, Error, axpert, blocking};
 
 /// Rounds of QPIGS and QPIRI, and the time from one round's start to the next.
 const ROUNDS: u32 = 3;
@@ -23,6 +23,22 @@ const PERIOD: Duration = Duration::from_secs(2);
 /// Until the inverter first answers: QPI, each with this reply timeout.
 const HELLO_TRIES: u32 = 40;
 const HELLO_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The only commands the poller sends: the link links their encoders and
+/// decoders, and no other reply's or setting's.
+const POLLER: CommandSet = command_set(&[
+    Inquiry::ProtocolId,
+    Inquiry::GeneralStatus,
+    Inquiry::RatedInfo,
+]);
+
+/// The poller's client: the framer's default capacity, [`POLLER`] only.
+type Poller = Client<{ axpert_proto::CAPACITY }, POLLER>;
+
+/// A client for [`POLLER`] with `timeout` for each reply.
+const fn client(timeout: Duration) -> Poller {
+    Poller::new(Link::new(), timeout)
+}
 
 #[entry]
 fn main() -> ! {
@@ -32,7 +48,7 @@ fn main() -> ! {
     // Wait for the inverter (on a bench: until it is switched on; under
     // QEMU: until the host side opens the pseudo-terminal), asking often
     // with a short timeout.
-    let mut hello = axpert::Driver::new(board.uart, board.clock, axpert::client(HELLO_TIMEOUT));
+    let mut hello = blocking::Driver::new(board.uart, board.clock, client(HELLO_TIMEOUT));
     let mut tries = 0;
     loop {
         tries += 1;
@@ -50,7 +66,7 @@ fn main() -> ! {
     // comes late, is dropped first.
     let (mut uart, clock, _) = hello.into_parts();
     uart.drain(Duration::from_millis(300));
-    let mut inverter = axpert::Driver::new(uart, clock, axpert::client(axpert::DEFAULT_TIMEOUT));
+    let mut inverter = blocking::Driver::new(uart, clock, client(axpert::DEFAULT_TIMEOUT));
     let start = clock.now();
     for round in 1..=ROUNDS {
         match inverter.ask(&Inquiry::GeneralStatus.into()) {
