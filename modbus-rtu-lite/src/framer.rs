@@ -48,8 +48,7 @@
 use core::time::Duration;
 
 use crate::{
-    Error, Exception, Line, MAX_ADU, Request, Response, crc16, decode_request, decode_response,
-    length,
+    Error, Exception, Functions, Line, MAX_ADU, Request, Response, crc16, decode_response, length,
 };
 
 /// How frames are delimited.
@@ -91,6 +90,16 @@ pub enum Side {
 pub trait Sided: Copy + core::fmt::Debug {
     /// The side.
     fn side(&self) -> Side;
+
+    /// On the request side, the function codes a request found behind
+    /// garbage may have (see the module docs): all of them by default; a
+    /// [`Server`](crate::Server)'s framer takes its handler's
+    /// [`FUNCTIONS`](crate::Handler::FUNCTIONS), so that it links only
+    /// those decoders.
+    #[inline(always)]
+    fn functions(&self) -> Functions {
+        Functions::all()
+    }
 }
 
 impl Sided for Side {
@@ -132,10 +141,20 @@ enum State {
     /// Between frames.
     Idle,
     /// Receiving; `bad` once a t1.5 gap or an overflow has spoilt the frame.
-    Receiving { bad: Option<Error> },
+    Receiving { bad: Option<Bad> },
     /// Length mode: the silence came; the bytes left are taken apart one
     /// item at a time (see [`Framer::drain`]).
     Draining,
+}
+
+/// What spoilt a frame in timing mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+enum Bad {
+    /// A gap over t1.5: [`Error::Gap`].
+    Gap,
+    /// More bytes than the buffer holds: [`Error::TooLong`].
+    Overflow,
 }
 
 /// What the bytes from some offset of the buffer on are (length mode).
@@ -186,12 +205,33 @@ impl<S: Sided> Framer<S> {
     /// A framer for `line`, started at `now`. In timing mode the line must
     /// first be quiet for t3.5. A `const fn`: a framer can be built at
     /// compile time, into a `static`.
+    #[inline]
     pub const fn new(line: Line, mode: Mode, side: S, now: Duration) -> Self {
+        Self::with_timers(
+            mode,
+            side,
+            crate::timing::t15(&line),
+            crate::timing::t35(&line),
+            now,
+        )
+    }
+
+    /// [`new`](Self::new) with the timers worked out (a constant line's
+    /// fold where `new` is inlined). The server calls it out of line, so
+    /// that its framer is written straight into place.
+    #[inline]
+    pub(crate) const fn with_timers(
+        mode: Mode,
+        side: S,
+        t15: Duration,
+        t35: Duration,
+        now: Duration,
+    ) -> Self {
         Framer {
             mode,
             side,
-            t15: crate::timing::t15(&line),
-            t35: crate::timing::t35(&line),
+            t15,
+            t35,
             state: if matches!(mode, Mode::Timing) {
                 State::Quiet
             } else {
@@ -264,7 +304,7 @@ impl<S: Sided> Framer<S> {
                 if gap > self.t15 && bad.is_none() {
                     // A late character: neither appended nor a new frame.
                     self.state = State::Receiving {
-                        bad: Some(Error::Gap),
+                        bad: Some(Bad::Gap),
                     };
                     self.discarded += 1;
                 } else if bad.is_some() {
@@ -274,7 +314,7 @@ impl<S: Sided> Framer<S> {
                     self.len += 1;
                 } else {
                     self.state = State::Receiving {
-                        bad: Some(Error::TooLong { len: self.len + 1 }),
+                        bad: Some(Bad::Overflow),
                     };
                     self.discarded += 1;
                 }
@@ -363,10 +403,14 @@ impl<S: Sided> Framer<S> {
     /// custom code that only silence delimits.
     fn plausible(&self, f: &[u8]) -> bool {
         match self.side.side() {
-            Side::Requests => match decode_request(f) {
-                Ok((_, Request::Custom { .. })) | Err(_) => false,
-                Ok((address, _)) => address <= 247,
-            },
+            Side::Requests => {
+                let request = crate::frame::split(f)
+                    .and_then(|(a, pdu)| Ok((a, Request::decode_in(pdu, self.side.functions())?)));
+                match request {
+                    Ok((_, Request::Custom { .. })) | Err(_) => false,
+                    Ok((address, _)) => address <= 247,
+                }
+            }
             Side::Responses => match decode_response(f) {
                 Ok((
                     _,
@@ -526,7 +570,15 @@ impl<S: Sided> Framer<S> {
         match (self.state, self.mode) {
             (State::Quiet, _) => self.state = State::Idle,
             (State::Idle | State::Draining, _) => {}
-            (State::Receiving { bad: Some(e) }, _) => {
+            (State::Receiving { bad: Some(bad) }, _) => {
+                // Built here from the one-byte `Bad`, not copied out of
+                // the state: copying an `Error` was a call to `memcpy`.
+                let e = match bad {
+                    Bad::Gap => Error::Gap,
+                    // The buffer is full (`len` is all of it): one more
+                    // byte did not fit.
+                    Bad::Overflow => Error::TooLong { len: self.len + 1 },
+                };
                 self.discarded += self.len as u64;
                 self.len = 0;
                 self.head = 0;

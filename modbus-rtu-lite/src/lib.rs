@@ -42,5 +42,5 @@ pub use frame::{
 };
 pub use framer::{Framer, Mode, RequestSide, ResponseSide, Side, Sided};
 pub use pdu::{DeviceId, Request, Response};
-pub use server::{Counters, Handler, Server};
+pub use server::{Counters, Functions, Handler, Server};
 pub use timing::{LINE, Line, Parity, Timing};

@@ -6,7 +6,7 @@
 
 use proto_core::Writer;
 
-use crate::{Bits, Error, Exception, Words};
+use crate::{Bits, Error, Exception, Functions, Words};
 
 /// Largest PDU: 253 bytes (a 256-byte ADU less address and CRC).
 pub const MAX_PDU: usize = 253;
@@ -469,11 +469,38 @@ impl<'a> Request<'a> {
 
     /// Decodes a request PDU (function code first).
     pub fn decode(pdu: &'a [u8]) -> Result<Self, Error> {
+        Self::decode_function(pdu, Functions::all())
+    }
+
+    /// Decodes a request PDU whose function is one of `functions`
+    /// ([`Functions::of`]); any other is [`Error::Function`], not decoded.
+    /// With [`Functions::all`] it is [`decode`](Self::decode).
+    ///
+    /// Always inlined: where `functions` is a constant (a
+    /// [`Handler`](crate::Handler)'s [`FUNCTIONS`](crate::Handler::FUNCTIONS)),
+    /// only those function codes' decoders are linked, not every one's;
+    /// with all of them it calls [`decode`](Self::decode), out of line.
+    #[inline(always)]
+    pub fn decode_in(pdu: &'a [u8], functions: Functions) -> Result<Self, Error> {
+        if functions.contains(Functions::all()) {
+            return Self::decode(pdu);
+        }
+        Self::decode_function(pdu, functions)
+    }
+
+    /// [`decode_in`](Self::decode_in)'s decoder: each function code's arm
+    /// is guarded by its flag, so a constant set folds the others away.
+    #[inline(always)]
+    fn decode_function(pdu: &'a [u8], functions: Functions) -> Result<Self, Error> {
         let p = Pdu { b: pdu };
         let fc = p.u8(0)?;
         if pdu.len() > MAX_PDU {
             return Err(Error::TooLong { len: pdu.len() });
         }
+        if !functions.intersects(Functions::of(pdu)) {
+            return Err(Error::Function { code: fc });
+        }
+        let has = |f: Functions| functions.contains(f);
         let range = |max| -> Result<(u16, u16), Error> {
             p.exact(5)?;
             let (s, q) = (p.u16(1)?, p.u16(3)?);
@@ -482,23 +509,23 @@ impl<'a> Request<'a> {
         };
         Ok(match fc {
             0 | 0x80..=0xFF => return Err(Error::Function { code: fc }),
-            0x01 => {
+            0x01 if has(Functions::READ_COILS) => {
                 let (start, quantity) = range(2000)?;
                 Request::ReadCoils { start, quantity }
             }
-            0x02 => {
+            0x02 if has(Functions::READ_DISCRETE_INPUTS) => {
                 let (start, quantity) = range(2000)?;
                 Request::ReadDiscreteInputs { start, quantity }
             }
-            0x03 => {
+            0x03 if has(Functions::READ_HOLDING_REGISTERS) => {
                 let (start, quantity) = range(125)?;
                 Request::ReadHoldingRegisters { start, quantity }
             }
-            0x04 => {
+            0x04 if has(Functions::READ_INPUT_REGISTERS) => {
                 let (start, quantity) = range(125)?;
                 Request::ReadInputRegisters { start, quantity }
             }
-            0x05 => {
+            0x05 if has(Functions::WRITE_SINGLE_COIL) => {
                 p.exact(5)?;
                 let value = coil_from_wire(fc, p.u16(3)?)?;
                 Request::WriteSingleCoil {
@@ -506,23 +533,30 @@ impl<'a> Request<'a> {
                     value,
                 }
             }
-            0x06 => {
+            0x06 if has(Functions::WRITE_SINGLE_REGISTER) => {
                 p.exact(5)?;
                 Request::WriteSingleRegister {
                     address: p.u16(1)?,
                     value: p.u16(3)?,
                 }
             }
-            0x07 | 0x0B | 0x0C | 0x11 => {
+            0x07 if has(Functions::READ_EXCEPTION_STATUS) => {
                 p.exact(1)?;
-                match fc {
-                    0x07 => Request::ReadExceptionStatus,
-                    0x0B => Request::GetCommEventCounter,
-                    0x0C => Request::GetCommEventLog,
-                    _ => Request::ReportServerId,
-                }
+                Request::ReadExceptionStatus
             }
-            0x08 => {
+            0x0B if has(Functions::GET_COMM_EVENT_COUNTER) => {
+                p.exact(1)?;
+                Request::GetCommEventCounter
+            }
+            0x0C if has(Functions::GET_COMM_EVENT_LOG) => {
+                p.exact(1)?;
+                Request::GetCommEventLog
+            }
+            0x11 if has(Functions::REPORT_SERVER_ID) => {
+                p.exact(1)?;
+                Request::ReportServerId
+            }
+            0x08 if has(Functions::DIAGNOSTICS) => {
                 let sub = p.u16(1)?;
                 if sub != 0 {
                     p.exact(5)?;
@@ -532,7 +566,7 @@ impl<'a> Request<'a> {
                     data: p.from(3),
                 }
             }
-            0x0F => {
+            0x0F if has(Functions::WRITE_MULTIPLE_COILS) => {
                 let (start, q) = (p.u16(1)?, p.u16(3)?);
                 quantity(fc, q, 1968)?;
                 let bc = usize::from(p.u8(5)?);
@@ -543,7 +577,7 @@ impl<'a> Request<'a> {
                     coils: Bits::new(p.from(6), q),
                 }
             }
-            0x10 => {
+            0x10 if has(Functions::WRITE_MULTIPLE_REGISTERS) => {
                 let (start, q) = (p.u16(1)?, p.u16(3)?);
                 quantity(fc, q, 123)?;
                 let bc = usize::from(p.u8(5)?);
@@ -554,7 +588,7 @@ impl<'a> Request<'a> {
                     values: Words(p.from(6)),
                 }
             }
-            0x14 => {
+            0x14 if has(Functions::READ_FILE_RECORD) => {
                 let bc = usize::from(p.u8(1)?);
                 if !(0x07..=0xF5).contains(&bc) || bc % 7 != 0 {
                     return Err(Error::ByteCount {
@@ -567,7 +601,7 @@ impl<'a> Request<'a> {
                 file_groups(fc, p.from(2), false)?;
                 Request::ReadFileRecord { groups: p.from(2) }
             }
-            0x15 => {
+            0x15 if has(Functions::WRITE_FILE_RECORD) => {
                 let bc = usize::from(p.u8(1)?);
                 if !(0x09..=0xFB).contains(&bc) {
                     return Err(Error::ByteCount {
@@ -580,7 +614,7 @@ impl<'a> Request<'a> {
                 file_groups(fc, p.from(2), true)?;
                 Request::WriteFileRecord { groups: p.from(2) }
             }
-            0x16 => {
+            0x16 if has(Functions::MASK_WRITE_REGISTER) => {
                 p.exact(7)?;
                 Request::MaskWriteRegister {
                     address: p.u16(1)?,
@@ -588,7 +622,7 @@ impl<'a> Request<'a> {
                     or_mask: p.u16(5)?,
                 }
             }
-            0x17 => {
+            0x17 if has(Functions::READ_WRITE_MULTIPLE_REGISTERS) => {
                 let (rs, rq, ws, wq) = (p.u16(1)?, p.u16(3)?, p.u16(5)?, p.u16(7)?);
                 quantity(fc, rq, 125)?;
                 quantity(fc, wq, 121)?;
@@ -602,11 +636,11 @@ impl<'a> Request<'a> {
                     values: Words(p.from(10)),
                 }
             }
-            0x18 => {
+            0x18 if has(Functions::READ_FIFO_QUEUE) => {
                 p.exact(3)?;
                 Request::ReadFifoQueue { pointer: p.u16(1)? }
             }
-            0x2B if p.u8(1)? == 0x0E => {
+            0x2B if has(Functions::READ_DEVICE_ID) && p.u8(1)? == 0x0E => {
                 p.exact(4)?;
                 let read_code = p.u8(2)?;
                 if !(1..=4).contains(&read_code) {
@@ -620,10 +654,12 @@ impl<'a> Request<'a> {
                     object: p.u8(3)?,
                 }
             }
-            _ => Request::Custom {
+            _ if has(Functions::CUSTOM) => Request::Custom {
                 function: fc,
                 data: p.from(1),
             },
+            // Outside `functions`: refused above already.
+            _ => return Err(Error::Function { code: fc }),
         })
     }
 

@@ -8,14 +8,29 @@
 //! 01 for a function the application does not handle. FC08 keeps the
 //! diagnostic counters, including listen-only mode (08/04), which only
 //! 08/01 ends.
+//!
+//! What an image pays for: the [`Handler`]'s [`FUNCTIONS`](Handler::FUNCTIONS),
+//! a constant, is checked before a request is decoded, and every function
+//! code's decoder and the code that carries it out are behind its flag,
+//! so only the codes in the set are linked (with the server's own FC08,
+//! FC0B and FC0C only if named). Narrowed to FC01/03/05/06/10, the
+//! firmware footprint job's server went from 9,356 to 4,932 B of code.
+//! The rest of the footprint: one 256-byte framer buffer and one 256-byte
+//! reply, both in the `Server`; register reads are asked in pieces of
+//! [`REGISTER_PIECE`] and coil reads of [`COIL_PIECE`], packed straight
+//! into the reply; the writes' replies are the request's first bytes,
+//! copied, not a `Response` encoded; and that job's path calls no
+//! `memcpy` or `memset` of its own.
 
+use core::marker::PhantomData;
 use core::time::Duration;
 
 use proto_core::Writer;
 
 use crate::{
     BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
-    framer::{Framer, Mode, RequestSide},
+    framer::{Framer, Mode, Side, Sided},
+    timing::{t15, t35},
 };
 
 /// How many coils or discrete inputs a read asks the [`Handler`] for at
@@ -27,10 +42,118 @@ pub const COIL_PIECE: usize = 64;
 /// into the response, so no 125-register array sits on the stack.
 pub const REGISTER_PIECE: usize = 16;
 
+bitflags::bitflags! {
+    /// A set of function codes: what a [`Handler`] answers
+    /// ([`Handler::FUNCTIONS`]). A standard code's flag is bit `code`
+    /// (`READ_COILS` is `1 << 0x01`), except FC2B/0E's.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct Functions: u32 {
+        /// FC01.
+        const READ_COILS = 1 << 0x01;
+        /// FC02.
+        const READ_DISCRETE_INPUTS = 1 << 0x02;
+        /// FC03.
+        const READ_HOLDING_REGISTERS = 1 << 0x03;
+        /// FC04.
+        const READ_INPUT_REGISTERS = 1 << 0x04;
+        /// FC05.
+        const WRITE_SINGLE_COIL = 1 << 0x05;
+        /// FC06.
+        const WRITE_SINGLE_REGISTER = 1 << 0x06;
+        /// FC07.
+        const READ_EXCEPTION_STATUS = 1 << 0x07;
+        /// FC08: answered by the server itself, with its counters and
+        /// listen-only mode.
+        const DIAGNOSTICS = 1 << 0x08;
+        /// FC0B: answered by the server itself.
+        const GET_COMM_EVENT_COUNTER = 1 << 0x0B;
+        /// FC0C: answered by the server itself.
+        const GET_COMM_EVENT_LOG = 1 << 0x0C;
+        /// FC0F.
+        const WRITE_MULTIPLE_COILS = 1 << 0x0F;
+        /// FC10.
+        const WRITE_MULTIPLE_REGISTERS = 1 << 0x10;
+        /// FC11.
+        const REPORT_SERVER_ID = 1 << 0x11;
+        /// FC14.
+        const READ_FILE_RECORD = 1 << 0x14;
+        /// FC15.
+        const WRITE_FILE_RECORD = 1 << 0x15;
+        /// FC16.
+        const MASK_WRITE_REGISTER = 1 << 0x16;
+        /// FC17.
+        const READ_WRITE_MULTIPLE_REGISTERS = 1 << 0x17;
+        /// FC18.
+        const READ_FIFO_QUEUE = 1 << 0x18;
+        /// FC2B/0E (device identification).
+        const READ_DEVICE_ID = 1 << 0x1E;
+        /// Every other code from 1 to 0x7F ([`Handler::custom`]), FC2B
+        /// with another MEI type among them.
+        const CUSTOM = 1 << 0x1F;
+    }
+}
+
+impl Functions {
+    /// The function a request PDU asks for, from its first bytes (a
+    /// standard code's flag, or [`CUSTOM`](Self::CUSTOM)); empty for no
+    /// byte, code 0 or a code with bit 7 set, which no set holds.
+    #[inline]
+    pub fn of(pdu: &[u8]) -> Functions {
+        match pdu.first().copied() {
+            None | Some(0 | 0x80..=0xFF) => Functions::empty(),
+            Some(0x2B) if pdu.get(1) == Some(&0x0E) => Functions::READ_DEVICE_ID,
+            Some(fc @ 1..=0x18) => match Functions::from_bits_truncate(1 << fc) {
+                f if f.is_empty() => Functions::CUSTOM,
+                f => f,
+            },
+            Some(_) => Functions::CUSTOM,
+        }
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Functions {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Functions({=u32:#x})", self.bits());
+    }
+}
+
 /// What the application provides. Every method has a default that answers
 /// exception 01 (illegal function), so implement only what the device has.
 /// Addresses outside the device's map answer [`Exception::IllegalDataAddress`].
+///
+/// [`FUNCTIONS`](Self::FUNCTIONS) says which function codes the server
+/// answers at all; by default every one, each reaching its method (whose
+/// default answers 01). A firmware image narrows it to the codes its map
+/// has, and the server links the decoders and the code carrying out only
+/// those:
+///
+/// ```
+/// use modbus_rtu_lite::{Exception, Handler, server::Functions};
+///
+/// struct Map([u16; 8]);
+/// impl Handler for Map {
+///     const FUNCTIONS: Functions = Functions::READ_HOLDING_REGISTERS;
+///     fn read_holding_registers(&mut self, start: u16, out: &mut [u16]) -> Result<(), Exception> {
+///         let regs = self.0.get(usize::from(start)..).and_then(|r| r.get(..out.len()));
+///         out.copy_from_slice(regs.ok_or(Exception::IllegalDataAddress)?);
+///         Ok(())
+///     }
+/// }
+/// ```
 pub trait Handler {
+    /// The function codes the server answers; any other gets exception
+    /// 01 (illegal function) before its request is decoded, and the
+    /// handler is not asked. A constant, so that the server's code for
+    /// the others (decoding, carrying out, the answer) folds away: an
+    /// image pays only for the codes it names.
+    /// [`DIAGNOSTICS`](Functions::DIAGNOSTICS),
+    /// [`GET_COMM_EVENT_COUNTER`](Functions::GET_COMM_EVENT_COUNTER) and
+    /// [`GET_COMM_EVENT_LOG`](Functions::GET_COMM_EVENT_LOG) are answered
+    /// by the server itself, not the handler: leave them out to drop them.
+    /// Default: all of them (each method's default answers 01).
+    const FUNCTIONS: Functions = Functions::all();
+
     /// FC01: fill `out` (one entry per coil) from `start`. A read of more
     /// than [`COIL_PIECE`] coils comes as several calls, in order, each
     /// for the next piece; an exception from any of them answers the read.
@@ -108,6 +231,15 @@ pub trait Handler {
     }
 }
 
+/// The function codes that may be broadcast (SL §2.1): the writes. (FC08's
+/// broadcastable sub-functions are the server's own.)
+const BROADCASTABLE: Functions = Functions::WRITE_SINGLE_COIL
+    .union(Functions::WRITE_SINGLE_REGISTER)
+    .union(Functions::WRITE_MULTIPLE_COILS)
+    .union(Functions::WRITE_MULTIPLE_REGISTERS)
+    .union(Functions::WRITE_FILE_RECORD)
+    .union(Functions::MASK_WRITE_REGISTER);
+
 /// The FC08 counters (AP §6.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -134,12 +266,58 @@ pub struct Counters {
 pub struct Server<H> {
     /// Requests only, fixed at compile time: a server image does not link
     /// the response-side prediction and plausibility code.
-    framer: Framer<RequestSide>,
+    framer: Framer<Served<H>>,
     /// The reply, built in place: the request is read from the framer's
     /// buffer and the response written here, neither copied on the stack.
     tx: [u8; MAX_ADU],
     tx_len: usize,
     core: Core<H>,
+}
+
+/// The server's framer side: requests, and of those only `H`'s
+/// [`FUNCTIONS`](Handler::FUNCTIONS) are taken from behind garbage, so that
+/// the framer's plausibility check links only their decoders too.
+struct Served<H>(PhantomData<fn() -> H>);
+
+impl<H> Clone for Served<H> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<H> Copy for Served<H> {}
+
+impl<H> core::fmt::Debug for Served<H> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Served")
+    }
+}
+
+impl<H: Handler> Sided for Served<H> {
+    #[inline(always)]
+    fn side(&self) -> Side {
+        Side::Requests
+    }
+
+    #[inline(always)]
+    fn functions(&self) -> Functions {
+        H::FUNCTIONS
+    }
+}
+
+/// The server's framer, out of line on purpose: it is then written
+/// straight into the `Server` being built (through the return slot)
+/// rather than built in a 260-byte temporary and copied there, which cost
+/// that much stack and a `memcpy` (the timers are worked out by the
+/// caller, where a constant line folds them).
+#[inline(never)]
+fn framer<H: Handler>(
+    mode: Mode,
+    t15: Duration,
+    t35: Duration,
+    now: Duration,
+) -> Framer<Served<H>> {
+    Framer::with_timers(mode, Served(PhantomData), t15, t35, now)
 }
 
 /// Everything but the framer and the reply, so that a request borrowed
@@ -158,7 +336,7 @@ impl<H: Handler> Server<H> {
     /// A server for `addresses` (1–247; zeros are unused slots) on `line`.
     pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: Mode, now: Duration) -> Self {
         Server {
-            framer: Framer::new(line, mode, RequestSide, now),
+            framer: framer(mode, t15(&line), t35(&line), now),
             tx: [0; MAX_ADU],
             tx_len: 0,
             core: Core {
@@ -265,12 +443,29 @@ impl<H: Handler> Core<H> {
         // for the CRC.
         let (head, rest) = tx.split_at_mut(1);
         let out = rest.get_mut(..MAX_ADU - 3).unwrap_or_default();
-        let reply = match Request::decode(pdu) {
+        let asked = Functions::of(pdu);
+        // Only the handler's function codes are decoded (the others are
+        // `Error::Function`, answered 01 below).
+        let reply = match Request::decode_in(pdu, H::FUNCTIONS) {
             // A broadcast read is dropped without effect.
             Ok(r) if broadcast && !r.broadcastable() => None,
-            Ok(Request::Diagnostics { sub, data }) => self.diagnostics(sub, data, out),
+            Ok(Request::Diagnostics { sub, data })
+                if H::FUNCTIONS.contains(Functions::DIAGNOSTICS) =>
+            {
+                self.diagnostics(sub, data, out)
+            }
             Ok(_) if self.listen_only => None,
-            Ok(r) => Some(self.execute(&r, out)),
+            Ok(r) => Some(self.execute(&r, pdu, out)),
+            // A code outside a narrowed set, answered as a valid request
+            // the handler's default method refuses would be: dropped when
+            // broadcast (unless a write) or in listen-only mode.
+            Err(Error::Function { .. })
+                if !H::FUNCTIONS.contains(Functions::all())
+                    && !asked.is_empty()
+                    && (broadcast && !BROADCASTABLE.intersects(asked) || self.listen_only) =>
+            {
+                None
+            }
             Err(Error::Function { .. }) => Some(Err(Exception::IllegalFunction)),
             Err(_) => Some(Err(Exception::IllegalDataValue)),
         };
@@ -353,17 +548,22 @@ impl<H: Handler> Core<H> {
         Some(Ok(fc08(out, sub, &counter.to_be_bytes())))
     }
 
-    /// Carries out a request; writes the response PDU into `out`.
-    fn execute(&mut self, r: &Request<'_>, out: &mut [u8]) -> Result<usize, Exception> {
+    /// Carries out a request (decoded from `pdu`); writes the response
+    /// PDU into `out`. Each function code's arm is guarded by its flag in
+    /// `H::FUNCTIONS`, a constant, so the arms of the others fold away
+    /// (they are never decoded: [`Request::decode_in`]).
+    fn execute(&mut self, r: &Request<'_>, pdu: &[u8], out: &mut [u8]) -> Result<usize, Exception> {
+        let on = |f: Functions| H::FUNCTIONS.intersects(f);
         let h = &mut self.handler;
         let response = match *r {
             // Written straight into `out`: no array of 2000 flags or copy
             // of the packed bytes on the stack.
             Request::ReadCoils { start, quantity }
-            | Request::ReadDiscreteInputs { start, quantity } => {
+            | Request::ReadDiscreteInputs { start, quantity }
+                if on(Functions::READ_COILS | Functions::READ_DISCRETE_INPUTS) =>
+            {
                 let coils = matches!(r, Request::ReadCoils { .. });
                 let data = counted(out, r.function(), usize::from(quantity).div_ceil(8))?;
-                data.fill(0);
                 // Asked in pieces of COIL_PIECE, in order (see Handler).
                 let mut piece = [false; COIL_PIECE];
                 for (k, bytes) in data.chunks_mut(COIL_PIECE / 8).enumerate() {
@@ -377,16 +577,19 @@ impl<H: Handler> Core<H> {
                     } else {
                         h.read_discrete_inputs(at, slots)?;
                     }
-                    for (i, &b) in slots.iter().enumerate() {
-                        if let Some(byte) = bytes.get_mut(i / 8) {
-                            *byte |= u8::from(b) << (i % 8);
-                        }
+                    // Each byte whole, first coil in bit 0, the last
+                    // byte's unused bits 0: no clearing of `data` first
+                    // (a call to `memset`).
+                    for (byte, bits) in bytes.iter_mut().zip(slots.chunks(8)) {
+                        *byte = bits.iter().rev().fold(0, |b, &on| b << 1 | u8::from(on));
                     }
                 }
                 return Ok(2 + data.len());
             }
             Request::ReadHoldingRegisters { start, quantity }
-            | Request::ReadInputRegisters { start, quantity } => {
+            | Request::ReadInputRegisters { start, quantity }
+                if on(Functions::READ_HOLDING_REGISTERS | Functions::READ_INPUT_REGISTERS) =>
+            {
                 // Asked in pieces, packed straight into `out`.
                 let data = counted(out, r.function(), 2 * usize::from(quantity))?;
                 if matches!(r, Request::ReadHoldingRegisters { .. }) {
@@ -396,102 +599,87 @@ impl<H: Handler> Core<H> {
                 }
                 return Ok(2 + data.len());
             }
-            Request::WriteSingleCoil { address, value } => {
+            // The writes' responses echo the request's first bytes
+            // (function, address or start, value or quantity; AP §6.5,
+            // 6.6, 6.11, 6.12, 6.16), copied rather than encoded: no
+            // `Response` built, no general encoder linked.
+            Request::WriteSingleCoil { address, value } if on(Functions::WRITE_SINGLE_COIL) => {
                 h.write_coils(address, Bits::new(&[u8::from(value)], 1))?;
-                Response::WriteSingleCoil { address, value }
+                return echo(out, pdu, 5);
             }
-            Request::WriteSingleRegister { address, value } => {
+            Request::WriteSingleRegister { address, value }
+                if on(Functions::WRITE_SINGLE_REGISTER) =>
+            {
                 h.write_registers(address, Words::new(&value.to_be_bytes()))?;
-                Response::WriteSingleRegister { address, value }
+                return echo(out, pdu, 5);
             }
-            Request::WriteMultipleCoils { start, coils } => {
+            Request::WriteMultipleCoils { start, coils } if on(Functions::WRITE_MULTIPLE_COILS) => {
                 h.write_coils(start, coils)?;
-                Response::WriteMultipleCoils {
-                    start,
-                    quantity: coils.len(),
-                }
+                return echo(out, pdu, 5);
             }
-            Request::WriteMultipleRegisters { start, values } => {
+            Request::WriteMultipleRegisters { start, values }
+                if on(Functions::WRITE_MULTIPLE_REGISTERS) =>
+            {
                 h.write_registers(start, values)?;
-                Response::WriteMultipleRegisters {
-                    start,
-                    quantity: values.len() as u16,
-                }
+                return echo(out, pdu, 5);
             }
             Request::MaskWriteRegister {
                 address,
                 and_mask,
                 or_mask,
-            } => {
+            } if on(Functions::MASK_WRITE_REGISTER) => {
                 let mut cur = [0u16; 1];
                 h.read_holding_registers(address, &mut cur)?;
                 let [current] = cur;
                 let v = (current & and_mask) | (or_mask & !and_mask);
                 h.write_registers(address, Words::new(&v.to_be_bytes()))?;
-                Response::MaskWriteRegister {
-                    address,
-                    and_mask,
-                    or_mask,
-                }
+                return echo(out, pdu, 7);
             }
             Request::ReadWriteMultipleRegisters {
                 read_start,
                 read_quantity,
                 write_start,
                 values,
-            } => {
+            } if on(Functions::READ_WRITE_MULTIPLE_REGISTERS) => {
                 // The write is done before the read (AP §6.17).
                 h.write_registers(write_start, values)?;
                 let data = counted(out, 0x17, 2 * usize::from(read_quantity))?;
                 read_pieces(data, read_start, |at, s| h.read_holding_registers(at, s))?;
                 return Ok(2 + data.len());
             }
-            Request::ReadExceptionStatus => {
+            Request::ReadExceptionStatus if on(Functions::READ_EXCEPTION_STATUS) => {
                 Response::ReadExceptionStatus(h.read_exception_status()?)
             }
-            Request::GetCommEventCounter => Response::GetCommEventCounter {
-                status: 0,
-                count: self.counters.events,
-            },
-            Request::GetCommEventLog => Response::GetCommEventLog {
-                status: 0,
-                event_count: self.counters.events,
-                message_count: self.counters.bus_messages,
-                events: &[],
-            },
-            Request::ReportServerId => return report_server_id(h, out),
-            Request::ReadFifoQueue { pointer } => return read_fifo_queue(h, pointer, out),
-            Request::ReadDeviceId { read_code, object } => {
+            Request::GetCommEventCounter if on(Functions::GET_COMM_EVENT_COUNTER) => {
+                Response::GetCommEventCounter {
+                    status: 0,
+                    count: self.counters.events,
+                }
+            }
+            Request::GetCommEventLog if on(Functions::GET_COMM_EVENT_LOG) => {
+                Response::GetCommEventLog {
+                    status: 0,
+                    event_count: self.counters.events,
+                    message_count: self.counters.bus_messages,
+                    events: &[],
+                }
+            }
+            Request::ReportServerId if on(Functions::REPORT_SERVER_ID) => {
+                return report_server_id(h, out);
+            }
+            Request::ReadFifoQueue { pointer } if on(Functions::READ_FIFO_QUEUE) => {
+                return read_fifo_queue(h, pointer, out);
+            }
+            Request::ReadDeviceId { read_code, object } if on(Functions::READ_DEVICE_ID) => {
                 return self.device_id(read_code, object, out);
             }
-            Request::Custom { function, data } => return custom(h, function, data, out),
-            Request::ReadFileRecord { groups } => {
-                // Each response group: length, reference type 6, data; the
-                // whole must fit the response's byte count (at most 0xF5).
-                // Written in place after the function code and byte count.
-                let (head, body) = out
-                    .split_at_mut_checked(2)
-                    .ok_or(Exception::ServerDeviceFailure)?;
-                let cap = body.len().min(0xF5);
-                let body = body.get_mut(..cap).unwrap_or_default();
-                let mut n = 0;
-                for r in file::read_requests(groups) {
-                    if !r.in_spec() {
-                        return Err(Exception::IllegalDataAddress);
-                    }
-                    let len = usize::from(r.length);
-                    let group = body
-                        .get_mut(n..n + 2 + 2 * len)
-                        .ok_or(Exception::IllegalDataValue)?;
-                    let (group_head, data) = group.split_at_mut(2);
-                    group_head.copy_from_slice(&[(1 + 2 * len) as u8, 6]);
-                    read_pieces(data, r.record, |at, s| h.read_file_record(r.file, at, s))?;
-                    n += 2 + 2 * len;
-                }
-                head.copy_from_slice(&[0x14, n as u8]);
-                return Ok(2 + n);
+            Request::Custom { function, data } if on(Functions::CUSTOM) => {
+                return custom(h, function, data, out);
             }
-            Request::WriteFileRecord { groups } => {
+            Request::ReadFileRecord { groups } if on(Functions::READ_FILE_RECORD) => {
+                return read_file_record(h, groups, out);
+            }
+            Request::WriteFileRecord { groups } if on(Functions::WRITE_FILE_RECORD) => {
                 for (r, _) in file::write_groups(groups) {
                     if !r.in_spec() {
                         return Err(Exception::IllegalDataAddress);
@@ -500,11 +688,12 @@ impl<H: Handler> Core<H> {
                 for (r, values) in file::write_groups(groups) {
                     h.write_file_record(r.file, r.record, values)?;
                 }
-                Response::WriteFileRecord(groups)
+                // The response is the request (AP §6.15).
+                return echo(out, pdu, pdu.len());
             }
-            Request::Diagnostics { .. } => {
-                return Err(Exception::IllegalFunction);
-            }
+            // FC08 is answered before (`diagnostics`); the rest are
+            // outside `H::FUNCTIONS`, never decoded.
+            _ => return Err(Exception::IllegalFunction),
         };
         encode(out, &response)
     }
@@ -628,6 +817,49 @@ fn custom<H: Handler>(
     Ok(w.len())
 }
 
+/// FC14 into `out`. Each response group: length, reference type 6, data;
+/// the whole must fit the response's byte count (at most 0xF5). Written
+/// in place after the function code and byte count.
+fn read_file_record<H: Handler>(
+    h: &mut H,
+    groups: &[u8],
+    out: &mut [u8],
+) -> Result<usize, Exception> {
+    let (head, body) = out
+        .split_at_mut_checked(2)
+        .ok_or(Exception::ServerDeviceFailure)?;
+    let cap = body.len().min(0xF5);
+    let body = body.get_mut(..cap).unwrap_or_default();
+    let mut n = 0;
+    for r in file::read_requests(groups) {
+        if !r.in_spec() {
+            return Err(Exception::IllegalDataAddress);
+        }
+        let len = usize::from(r.length);
+        let group = body
+            .get_mut(n..n + 2 + 2 * len)
+            .ok_or(Exception::IllegalDataValue)?;
+        let (group_head, data) = group.split_at_mut(2);
+        group_head.copy_from_slice(&[(1 + 2 * len) as u8, 6]);
+        read_pieces(data, r.record, |at, s| h.read_file_record(r.file, at, s))?;
+        n += 2 + 2 * len;
+    }
+    head.copy_from_slice(&[0x14, n as u8]);
+    Ok(2 + n)
+}
+
+/// The first `n` bytes of the request PDU as the response PDU (a write's
+/// echo); inlined, so a constant `n` is a few loads and stores, not a
+/// call to `memcpy`.
+#[inline(always)]
+fn echo(out: &mut [u8], pdu: &[u8], n: usize) -> Result<usize, Exception> {
+    let from = pdu.get(..n).ok_or(Exception::ServerDeviceFailure)?;
+    out.get_mut(..n)
+        .ok_or(Exception::ServerDeviceFailure)?
+        .copy_from_slice(from);
+    Ok(n)
+}
+
 /// Fills `data` (big-endian words) from `start` by `read`, asked
 /// [`REGISTER_PIECE`] registers at a time, in order.
 fn read_pieces(
@@ -708,7 +940,7 @@ impl<H: Handler> proto_core::DeviceMachine for Server<H> {
 /// how many reply bytes wait to be sent; not the reply buffer, nor the
 /// handler (the application's, which need not implement `Format`).
 #[cfg(feature = "defmt")]
-impl<H> defmt::Format for Server<H> {
+impl<H: Handler> defmt::Format for Server<H> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(
             f,
@@ -725,8 +957,11 @@ impl<H> defmt::Format for Server<H> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
     use crate::{Parity, encode_request};
+    use std::{vec, vec::Vec};
 
     /// Coil `i` is on when `i % 3 == 0`; counts the calls.
     struct Pattern {
@@ -741,6 +976,162 @@ mod tests {
             }
             Ok(())
         }
+    }
+
+    fn server<H: Handler>(handler: H) -> Server<H> {
+        let line = Line::new(9600, Parity::None, 1);
+        let mode = Mode::Length {
+            silence: Duration::from_millis(50),
+        };
+        Server::new(handler, [1, 0, 0, 0], line, mode, Duration::ZERO)
+    }
+
+    /// Sends `request` to unit 1; the reply's bytes, CRC checked and cut.
+    fn ask<H: Handler>(server: &mut Server<H>, request: &Request<'_>) -> Vec<u8> {
+        let mut adu = [0u8; 256];
+        let n = encode_request(1, request, &mut adu).unwrap();
+        server.process(&adu[..n]);
+        let reply = server.poll_transmit(Duration::ZERO).unwrap().to_vec();
+        let (body, crc) = reply.split_at(reply.len() - 2);
+        assert_eq!(crc16(body).to_le_bytes(), crc);
+        body.to_vec()
+    }
+
+    /// Register `a` holds `a * 7`; records each piece asked (start, length).
+    struct Registers {
+        pieces: Vec<(u16, usize)>,
+    }
+
+    impl Handler for Registers {
+        fn read_holding_registers(&mut self, start: u16, out: &mut [u16]) -> Result<(), Exception> {
+            self.pieces.push((start, out.len()));
+            for (i, slot) in out.iter_mut().enumerate() {
+                *slot = (start + i as u16).wrapping_mul(7);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_125_register_read_is_asked_in_pieces_in_order_and_answered_whole() {
+        let mut server = server(Registers { pieces: vec![] });
+        let request = Request::ReadHoldingRegisters {
+            start: 1000,
+            quantity: 125,
+        };
+        let reply = ask(&mut server, &request);
+        assert_eq!(&reply[..3], &[1, 0x03, 250]);
+        let values: Vec<u16> = reply[3..]
+            .chunks(2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .collect();
+        let expected: Vec<u16> = (1000..1125u16).map(|a| a.wrapping_mul(7)).collect();
+        assert_eq!(values, expected);
+        // 7 full pieces of 16, then 13, each starting where the last ended.
+        let pieces = &server.handler().pieces;
+        assert_eq!(pieces.len(), 125usize.div_ceil(REGISTER_PIECE));
+        let mut at = 1000;
+        for &(start, len) in pieces {
+            assert_eq!(start, at);
+            assert!(len <= REGISTER_PIECE);
+            at += len as u16;
+        }
+        assert_eq!(at, 1125);
+        assert_eq!(pieces.last(), Some(&(1112, 125 % REGISTER_PIECE)));
+    }
+
+    /// Handles FC03 only, by its set; counts every call of any method.
+    struct OnlyHolding {
+        calls: usize,
+    }
+
+    impl Handler for OnlyHolding {
+        const FUNCTIONS: Functions = Functions::READ_HOLDING_REGISTERS;
+
+        fn read_holding_registers(&mut self, _: u16, out: &mut [u16]) -> Result<(), Exception> {
+            self.calls += 1;
+            out.fill(0x1234);
+            Ok(())
+        }
+        fn read_input_registers(&mut self, _: u16, _: &mut [u16]) -> Result<(), Exception> {
+            self.calls += 1;
+            Ok(())
+        }
+        fn write_registers(&mut self, _: u16, _: Words<'_>) -> Result<(), Exception> {
+            self.calls += 1;
+            Ok(())
+        }
+        fn custom(&mut self, _: u8, _: &[u8], _: &mut [u8]) -> Result<usize, Exception> {
+            self.calls += 1;
+            Ok(0)
+        }
+    }
+
+    #[test]
+    fn a_function_outside_the_set_is_answered_01_without_the_handler() {
+        let mut server = server(OnlyHolding { calls: 0 });
+        let read = Request::ReadHoldingRegisters {
+            start: 0,
+            quantity: 2,
+        };
+        assert_eq!(
+            ask(&mut server, &read),
+            [1, 0x03, 4, 0x12, 0x34, 0x12, 0x34]
+        );
+        assert_eq!(server.handler().calls, 1);
+        // Implemented by the handler, but outside its set: never asked.
+        let outside = [
+            Request::ReadInputRegisters {
+                start: 0,
+                quantity: 1,
+            },
+            Request::WriteSingleRegister {
+                address: 0,
+                value: 1,
+            },
+            Request::Custom {
+                function: 0x41,
+                data: &[1, 2],
+            },
+            // The server's own (FC08, FC0B) are outside it too.
+            Request::Diagnostics {
+                sub: 0,
+                data: &[0xAB],
+            },
+            Request::GetCommEventCounter,
+        ];
+        for r in &outside {
+            let fc = r.function();
+            assert_eq!(ask(&mut server, r), [1, fc | 0x80, 0x01], "{r:?}");
+        }
+        // A malformed request outside the set: 01 as well, not decoded.
+        let mut adu = [1, 0x04, 0, 0, 0, 0, 0, 0];
+        let crc = crc16(&adu[..6]).to_le_bytes();
+        adu[6..].copy_from_slice(&crc);
+        server.process(&adu);
+        let reply = server.poll_transmit(Duration::ZERO).unwrap();
+        assert_eq!(&reply[..3], &[1, 0x84, 0x01]);
+        assert_eq!(server.handler().calls, 1);
+        assert_eq!(server.counters().exceptions, 6);
+    }
+
+    #[test]
+    fn functions_of_a_pdu() {
+        assert_eq!(
+            Functions::of(&[0x03, 0, 0]),
+            Functions::READ_HOLDING_REGISTERS
+        );
+        assert_eq!(
+            Functions::of(&[0x2B, 0x0E, 1, 0]),
+            Functions::READ_DEVICE_ID
+        );
+        assert_eq!(Functions::of(&[0x2B, 0x0D]), Functions::CUSTOM);
+        assert_eq!(Functions::of(&[0x09]), Functions::CUSTOM);
+        assert_eq!(Functions::of(&[0x1E]), Functions::CUSTOM);
+        assert_eq!(Functions::of(&[0x41]), Functions::CUSTOM);
+        assert_eq!(Functions::of(&[0x00]), Functions::empty());
+        assert_eq!(Functions::of(&[0x83, 2]), Functions::empty());
+        assert_eq!(Functions::of(&[]), Functions::empty());
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! | | 2 | read | seconds since start |
 //! | coils (FC01, FC05, FC0F) | 0–7 | read/write | outputs, starting off |
 //!
-//! An address outside the map answers exception 02; a function code not
-//! listed, 01 (`modbus-rtu-lite`'s `Handler` defaults).
+//! FC08 (diagnostics) is answered too. An address outside the map answers
+//! exception 02; a function code not listed, 01, before it is decoded
+//! (the `Handler`'s `FUNCTIONS`).
 #![no_std]
 #![no_main]
 
@@ -19,7 +20,7 @@ use core::time::Duration;
 use cortex_m_rt::entry;
 use cortex_m_semihosting::hprintln;
 use firmware::{Board, Ticks, report};
-use modbus_rtu_lite::{Bits, Exception, Handler, Line, Mode, Parity, Server, Words};
+use modbus_rtu_lite::{Bits, Exception, Functions, Handler, Line, Mode, Parity, Server, Words};
 use transports::Clock;
 
 const UNIT: u8 = 1;
@@ -45,6 +46,17 @@ impl Map {
 }
 
 impl Handler for Map {
+    // The codes in the table above, and FC08's diagnostics; the server
+    // links nothing for the others, which answer 01.
+    const FUNCTIONS: Functions = Functions::READ_COILS
+        .union(Functions::READ_HOLDING_REGISTERS)
+        .union(Functions::READ_INPUT_REGISTERS)
+        .union(Functions::WRITE_SINGLE_COIL)
+        .union(Functions::WRITE_SINGLE_REGISTER)
+        .union(Functions::WRITE_MULTIPLE_COILS)
+        .union(Functions::WRITE_MULTIPLE_REGISTERS)
+        .union(Functions::DIAGNOSTICS);
+
     fn read_holding_registers(&mut self, start: u16, out: &mut [u16]) -> Result<(), Exception> {
         let r = Self::range(start, out.len(), self.holding.len())?;
         out.copy_from_slice(self.holding.get(r).unwrap_or_default());
