@@ -1,7 +1,8 @@
 //! The async drivers for real: under tokio, over pseudo-terminals opened
-//! with tokio-serial, our async Axpert client against the simulator and
-//! our async Modbus client against the pymodbus server (a peer nobody
-//! here wrote), each checked against what the blocking driver or the
+//! with tokio-serial, our async Axpert, ENC and YD/T 1363 clients against
+//! the simulators, our async Modbus client against the pymodbus server and
+//! our async SLCAN side against python-can (peers nobody here wrote), each
+//! checked against what the blocking driver, the simulator's model or the
 //! peer's known register map says.
 
 use std::time::Duration;
@@ -256,6 +257,42 @@ fn async_enc_client_against_the_simulator() {
             .await
             .unwrap();
         assert_eq!(r.data, Some(3000), "the drive obeyed the broadcast");
+        assert_eq!(d.counters().stray, 0);
+    });
+}
+
+#[test]
+fn async_ydt1363_client_against_the_pylontech_simulator() {
+    use ::ydt1363::pylontech::{Analog, Command};
+    use examples::pylontech_sim::{FIRST, LINE, Stack};
+    use transports::ydt1363;
+
+    let sim = Spawned::start_with(
+        env!("CARGO_BIN_EXE_pylontech-sim"),
+        &["--packs", "2", "--hold"],
+    );
+    let model = Stack::new(2);
+    runtime().block_on(async {
+        let io = open_serial(&sim.path, &LINE).unwrap();
+        let client = ydt1363::client(ydt1363::DEFAULT_TIMEOUT);
+        let mut d = ydt1363::AsyncDriver::new(io, TokioTimer::new(), client);
+        for pack in [FIRST, FIRST + 1] {
+            let frame = d
+                .ask(&Command::Analog { pack }.request(pack))
+                .await
+                .unwrap();
+            let analog = Analog::decode(&frame).unwrap();
+            assert_eq!(analog.pack, pack);
+            assert_eq!(analog.block, model.block(pack), "pack {pack}");
+        }
+        // No pack at the next address: the simulator stays silent.
+        let none = FIRST + 2;
+        let got = d.ask(&Command::Analog { pack: none }.request(none)).await;
+        assert!(
+            matches!(got, Err(transports::Error::Timeout)),
+            "{:?}",
+            got.map(|f| f.cid2)
+        );
         assert_eq!(d.counters().stray, 0);
     });
 }
