@@ -341,7 +341,8 @@ impl<S: Sided> Framer<S> {
 
     fn predict(&self, b: &[u8]) -> length::Length {
         match self.side.side() {
-            Side::Requests => length::request(b),
+            // Only the codes a server answers (Sided::functions).
+            Side::Requests => length::request_in(b, self.side.functions()),
             Side::Responses => length::response(b),
         }
     }

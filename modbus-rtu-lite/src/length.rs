@@ -6,6 +6,8 @@
 //! many bytes to tell", or unknown (FC08/00 requests and custom codes,
 //! which only silence delimits).
 
+use crate::Functions;
+
 /// What the bytes so far say about the frame's length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -33,23 +35,40 @@ fn counted(b: &[u8], bc_at: usize, fixed: usize) -> Length {
 
 /// Length of a request ADU starting with `b`.
 pub fn request(b: &[u8]) -> Length {
-    let Some(fc) = b.get(1) else {
+    request_in(b, Functions::all())
+}
+
+/// [`request`] for a server that answers only `functions`: the others'
+/// lengths are [`Length::Unknown`] (their requests, answered 01, end at
+/// the silence). Always inlined: with a constant set (a server's
+/// [`Handler::FUNCTIONS`](crate::Handler::FUNCTIONS)) only those codes'
+/// predictions are linked, as only their decoders are.
+#[inline(always)]
+pub(crate) fn request_in(b: &[u8], functions: Functions) -> Length {
+    let Some(&fc) = b.get(1) else {
         return Length::AtLeast(2);
     };
+    let on = |f: Functions| functions.intersects(f);
     match fc {
+        // One comparison for six codes: kept whatever the set.
         0x01..=0x06 => Length::Exact(8),
-        0x07 | 0x0B | 0x0C | 0x11 => Length::Exact(4),
-        0x08 => match (b.get(2), b.get(3)) {
+        0x07 if on(Functions::READ_EXCEPTION_STATUS) => Length::Exact(4),
+        0x0B if on(Functions::GET_COMM_EVENT_COUNTER) => Length::Exact(4),
+        0x0C if on(Functions::GET_COMM_EVENT_LOG) => Length::Exact(4),
+        0x11 if on(Functions::REPORT_SERVER_ID) => Length::Exact(4),
+        0x08 if on(Functions::DIAGNOSTICS) => match (b.get(2), b.get(3)) {
             (Some(0), Some(0)) => Length::Unknown,
             (Some(_), Some(_)) => Length::Exact(8),
             _ => Length::AtLeast(4),
         },
-        0x0F | 0x10 => counted(b, 6, 9),
-        0x14 | 0x15 => counted(b, 2, 5),
-        0x16 => Length::Exact(10),
-        0x17 => counted(b, 10, 13),
-        0x18 => Length::Exact(6),
-        0x2B => Length::Exact(7),
+        0x0F if on(Functions::WRITE_MULTIPLE_COILS) => counted(b, 6, 9),
+        0x10 if on(Functions::WRITE_MULTIPLE_REGISTERS) => counted(b, 6, 9),
+        0x14 if on(Functions::READ_FILE_RECORD) => counted(b, 2, 5),
+        0x15 if on(Functions::WRITE_FILE_RECORD) => counted(b, 2, 5),
+        0x16 if on(Functions::MASK_WRITE_REGISTER) => Length::Exact(10),
+        0x17 if on(Functions::READ_WRITE_MULTIPLE_REGISTERS) => counted(b, 10, 13),
+        0x18 if on(Functions::READ_FIFO_QUEUE) => Length::Exact(6),
+        0x2B if on(Functions::READ_DEVICE_ID | Functions::CUSTOM) => Length::Exact(7),
         _ => Length::Unknown,
     }
 }
@@ -116,6 +135,23 @@ mod tests {
         );
         assert_eq!(request(&[0x11, 8, 0, 1]), Length::Exact(8));
         assert_eq!(request(&[1, 0x41]), Length::Unknown);
+    }
+
+    #[test]
+    fn request_lengths_in_a_set() {
+        let set = Functions::READ_HOLDING_REGISTERS | Functions::WRITE_MULTIPLE_REGISTERS;
+        let fc10 = [1, 0x10, 0, 0x0A, 0, 3, 6];
+        assert_eq!(request_in(&fc10, set), Length::Exact(15));
+        assert_eq!(request_in(&[1, 4], set), Length::Exact(8));
+        // Outside the set: only the silence ends them.
+        assert_eq!(request_in(&[1, 0x0F, 0, 0, 0, 8, 1], set), Length::Unknown);
+        assert_eq!(request_in(&[1, 0x17], set), Length::Unknown);
+        assert_eq!(request_in(&[1, 0x08, 0, 1], set), Length::Unknown);
+        // Every code as `request` with the whole set.
+        for fc in 0..=0xFF {
+            let b = [1, fc, 0, 1, 0, 2, 4, 0, 0, 0, 4];
+            assert_eq!(request_in(&b, Functions::all()), request(&b), "{fc:#x}");
+        }
     }
 
     #[test]
