@@ -165,6 +165,15 @@ impl Inquiry {
     }
 
     /// The command string: the name, and `QPGSn`'s unit digit.
+    /// Checks the argument: `QPGSn` has one digit, so units 0..=9 only
+    /// (written as `n % 10`, unit 12 would ask unit 2).
+    fn validate(self) -> Result<(), Error> {
+        match self {
+            Inquiry::ParallelStatus(n) => range(0, 9, 1).check("QPGS", i32::from(n), 0),
+            _ => Ok(()),
+        }
+    }
+
     fn write(self, w: &mut Writer<'_>) -> Result<(), Error> {
         w.put(self.name().as_bytes())?;
         if let Inquiry::ParallelStatus(n) = self {
@@ -656,18 +665,24 @@ impl Command {
         Text::from_bytes(text.as_bytes()).map(Command::Raw)
     }
 
-    /// Checks a setting's argument; inquiries and raw commands always pass.
+    /// Checks a setting's argument, and the unit of `QPGSn` (0..=9);
+    /// other inquiries pass, and raw commands unless empty (an empty
+    /// string is no command: its frame would be the CRC alone, which no
+    /// device reads as a command).
     pub fn validate(&self) -> Result<(), Error> {
         match self {
+            Command::Inquiry(i) => i.validate(),
             Command::Setting(s) => s.validate(),
-            _ => Ok(()),
+            Command::Raw(t) if t.is_empty() => Err(Error::Command { offset: 0 }),
+            Command::Raw(_) => Ok(()),
         }
     }
 
     /// Writes the request frame (command, CRC, CR) into `buf`; returns its length.
     ///
-    /// A setting is validated first: an out-of-range argument returns
-    /// [`Error::OutOfRange`] and `buf` holds no frame.
+    /// The command is validated first: an out-of-range argument (a
+    /// setting's, or a `QPGSn` unit over 9) returns [`Error::OutOfRange`],
+    /// an empty raw command [`Error::Command`], and `buf` holds no frame.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
         self.encode_in::<{ crate::EVERY_COMMAND }>(buf)
     }
@@ -687,6 +702,7 @@ impl Command {
                 if SET & i.bit() == 0 {
                     return Err(Error::NotInSet { command: i.name() });
                 }
+                i.validate()?;
                 i.write(&mut w)?;
             }
             Command::Setting(s) => {
@@ -699,6 +715,9 @@ impl Command {
             Command::Raw(t) => {
                 if !settings {
                     return Err(Error::NotInSet { command: "setting" });
+                }
+                if t.is_empty() {
+                    return Err(Error::Command { offset: 0 });
                 }
                 w.put(t.as_bytes())?;
             }
@@ -879,6 +898,35 @@ mod tests {
     use BatterySystem::*;
     extern crate std;
     use std::string::ToString;
+
+    /// Found by fuzz/fuzz_targets/axpert_typed.rs: `QPGS12` was written as
+    /// `QPGS2` (asking another unit), and an empty raw command as a CRC
+    /// alone, a frame the device side cannot read as a command.
+    #[test]
+    fn commands_that_do_not_fit_their_frame_are_refused() {
+        let mut buf = [0u8; 16];
+        assert_eq!(
+            Command::Inquiry(Inquiry::ParallelStatus(12)).encode(&mut buf),
+            Err(Error::OutOfRange {
+                command: "QPGS",
+                found: 12,
+                min: 0,
+                max: 9,
+                step: 1,
+                scale: 0
+            })
+        );
+        assert!(!buf.contains(&b'\r'));
+        let empty = Command::raw("").unwrap();
+        assert_eq!(empty.encode(&mut buf), Err(Error::Command { offset: 0 }));
+        assert_eq!(empty.validate(), Err(Error::Command { offset: 0 }));
+        assert!(!buf.contains(&b'\r'));
+        // Unit 9, the last one, still goes out.
+        let n = Command::Inquiry(Inquiry::ParallelStatus(9))
+            .encode(&mut buf)
+            .unwrap();
+        assert!(buf[..n].starts_with(b"QPGS9"));
+    }
 
     /// Encodes `cmd` and checks the wire bytes, then decodes them back.
     fn check(cmd: Command, wire: &[u8]) {
