@@ -67,6 +67,53 @@ pub enum Mode {
     },
 }
 
+/// How a framer delimits frames, as a type: [`Mode`] (chosen at run
+/// time, the code of both modes linked), [`LengthMode`] or [`TimingMode`]
+/// (fixed at compile time, only that mode's code linked: a firmware image
+/// that frames by length does not carry the timing framer).
+pub trait Delimiting: Copy + core::fmt::Debug {
+    /// The mode.
+    fn mode(&self) -> Mode;
+}
+
+impl Delimiting for Mode {
+    #[inline]
+    fn mode(&self) -> Mode {
+        *self
+    }
+}
+
+/// [`Mode::Length`], fixed at compile time:
+/// `Framer::new(line, LengthMode { silence }, side, now)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LengthMode {
+    /// Silence that ends or drops a frame ([`Mode::Length`]'s).
+    pub silence: Duration,
+}
+
+impl Delimiting for LengthMode {
+    #[inline(always)]
+    fn mode(&self) -> Mode {
+        Mode::Length {
+            silence: self.silence,
+        }
+    }
+}
+
+/// [`Mode::Timing`], fixed at compile time:
+/// `Framer::new(line, TimingMode, side, now)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct TimingMode;
+
+impl Delimiting for TimingMode {
+    #[inline(always)]
+    fn mode(&self) -> Mode {
+        Mode::Timing
+    }
+}
+
 /// Which side's frames are framed (length prediction differs).
 ///
 /// A [`Framer`] built with a `Side` chooses at run time and carries the
@@ -136,7 +183,10 @@ impl Sided for ResponseSide {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 enum State {
-    /// Waiting for the line to be quiet for t3.5 (after power-up, or after a bad frame).
+    /// Timing mode: waiting for the line to be quiet for t3.5 (after
+    /// power-up). Every framer starts here (`new` is a `const fn`, which
+    /// cannot ask a generic mode which it is); in length mode it is
+    /// [`Idle`](Self::Idle) in all but name.
     Quiet,
     /// Between frames.
     Idle,
@@ -171,11 +221,12 @@ enum Start {
     Not,
 }
 
-/// A framer with a 256-byte buffer, for the side `S` (see [`Sided`]):
-/// `Framer` alone is `Framer<Side>`, its side chosen at run time.
+/// A framer with a 256-byte buffer, for the side `S` (see [`Sided`]) in
+/// the mode `M` (see [`Delimiting`]): `Framer` alone is
+/// `Framer<Side, Mode>`, its side and mode chosen at run time.
 #[derive(Debug, Clone)]
-pub struct Framer<S = Side> {
-    mode: Mode,
+pub struct Framer<S = Side, M = Mode> {
+    mode: M,
     side: S,
     t15: Duration,
     t35: Duration,
@@ -201,12 +252,12 @@ pub struct Framer<S = Side> {
     searched: usize,
 }
 
-impl<S: Sided> Framer<S> {
+impl<S: Sided, M: Delimiting> Framer<S, M> {
     /// A framer for `line`, started at `now`. In timing mode the line must
     /// first be quiet for t3.5. A `const fn`: a framer can be built at
     /// compile time, into a `static`.
     #[inline]
-    pub const fn new(line: Line, mode: Mode, side: S, now: Duration) -> Self {
+    pub const fn new(line: Line, mode: M, side: S, now: Duration) -> Self {
         Self::with_timers(
             mode,
             side,
@@ -221,7 +272,7 @@ impl<S: Sided> Framer<S> {
     /// that its framer is written straight into place.
     #[inline]
     pub(crate) const fn with_timers(
-        mode: Mode,
+        mode: M,
         side: S,
         t15: Duration,
         t35: Duration,
@@ -232,11 +283,7 @@ impl<S: Sided> Framer<S> {
             side,
             t15,
             t35,
-            state: if matches!(mode, Mode::Timing) {
-                State::Quiet
-            } else {
-                State::Idle
-            },
+            state: State::Quiet,
             last: now,
             buf: [0; MAX_ADU],
             head: 0,
@@ -261,7 +308,7 @@ impl<S: Sided> Framer<S> {
     }
 
     fn silence(&self) -> Duration {
-        match self.mode {
+        match self.mode.mode() {
             Mode::Timing => self.t35,
             Mode::Length { silence } => silence,
         }
@@ -278,7 +325,7 @@ impl<S: Sided> Framer<S> {
                 break;
             }
             used += 1;
-            match self.mode {
+            match self.mode.mode() {
                 Mode::Timing => self.timing_byte(now, b),
                 Mode::Length { .. } => self.length_byte(b),
             }
@@ -568,7 +615,7 @@ impl<S: Sided> Framer<S> {
         if now.saturating_sub(self.last) < self.silence() {
             return;
         }
-        match (self.state, self.mode) {
+        match (self.state, self.mode.mode()) {
             (State::Quiet, _) => self.state = State::Idle,
             (State::Idle | State::Draining, _) => {}
             (State::Receiving { bad: Some(bad) }, _) => {
@@ -603,13 +650,13 @@ impl<S: Sided> Framer<S> {
     /// Whether the frames handed out have had their CRC checked: in length
     /// mode every one has (a frame is only ever found by its CRC).
     pub(crate) fn checks_crc(&self) -> bool {
-        matches!(self.mode, Mode::Length { .. })
+        matches!(self.mode.mode(), Mode::Length { .. })
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        match self.state {
-            State::Idle if self.len == 0 => None,
+        match (self.state, self.mode.mode()) {
+            (State::Idle, _) | (State::Quiet, Mode::Length { .. }) if self.len == 0 => None,
             _ => Some(self.last.saturating_add(self.silence())),
         }
     }
@@ -637,12 +684,12 @@ impl<S: Sided> Framer<S> {
 /// The framer's mode, timers, state and how much it holds, not its
 /// 256-byte buffer.
 #[cfg(feature = "defmt")]
-impl<S: Sided> defmt::Format for Framer<S> {
+impl<S: Sided, M: Delimiting> defmt::Format for Framer<S, M> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(
             f,
             "Framer {{ mode: {}, side: {}, t15: {}, t35: {}, state: {}, last: {}, held: {=usize}, ready: {}, discarded: {=u64} }}",
-            self.mode,
+            self.mode.mode(),
             self.side.side(),
             self.t15,
             self.t35,

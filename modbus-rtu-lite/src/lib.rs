@@ -40,7 +40,9 @@ pub use frame::{
     BROADCAST, MAX_ADU, crc16, decode_request, decode_response, decode_response_for,
     encode_request, encode_response,
 };
-pub use framer::{Framer, Mode, RequestSide, ResponseSide, Side, Sided};
+pub use framer::{
+    Delimiting, Framer, LengthMode, Mode, RequestSide, ResponseSide, Side, Sided, TimingMode,
+};
 pub use pdu::{DeviceId, Request, Response};
 pub use server::{Counters, Functions, Handler, Server};
 pub use timing::{LINE, Line, Parity, Timing};

@@ -29,7 +29,7 @@ use proto_core::Writer;
 
 use crate::{
     BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
-    framer::{Framer, Mode, Side, Sided},
+    framer::{Delimiting, Framer, Mode, Side, Sided},
     timing::{t15, t35},
 };
 
@@ -261,12 +261,15 @@ pub struct Counters {
     pub events: u16,
 }
 
-/// A server answering for up to four addresses on one bus.
+/// A server answering for up to four addresses on one bus, its requests
+/// framed in the mode `M`: [`Mode`], chosen at run time, by default;
+/// [`LengthMode`](crate::LengthMode) or [`TimingMode`](crate::TimingMode)
+/// to link only that framer (see [`Delimiting`]).
 #[derive(Debug, Clone)]
-pub struct Server<H> {
+pub struct Server<H, M = Mode> {
     /// Requests only, fixed at compile time: a server image does not link
     /// the response-side prediction and plausibility code.
-    framer: Framer<Served<H>>,
+    framer: Framer<Served<H>, M>,
     /// The reply, built in place: the request is read from the framer's
     /// buffer and the response written here, neither copied on the stack.
     tx: [u8; MAX_ADU],
@@ -311,12 +314,12 @@ impl<H: Handler> Sided for Served<H> {
 /// that much stack and a `memcpy` (the timers are worked out by the
 /// caller, where a constant line folds them).
 #[inline(never)]
-fn framer<H: Handler>(
-    mode: Mode,
+fn framer<H: Handler, M: Delimiting>(
+    mode: M,
     t15: Duration,
     t35: Duration,
     now: Duration,
-) -> Framer<Served<H>> {
+) -> Framer<Served<H>, M> {
     Framer::with_timers(mode, Served(PhantomData), t15, t35, now)
 }
 
@@ -332,9 +335,12 @@ struct Core<H> {
     restart: bool,
 }
 
-impl<H: Handler> Server<H> {
-    /// A server for `addresses` (1–247; zeros are unused slots) on `line`.
-    pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: Mode, now: Duration) -> Self {
+impl<H: Handler, M: Delimiting> Server<H, M> {
+    /// A server for `addresses` (1–247; zeros are unused slots) on `line`,
+    /// its requests framed in `mode` (a [`Mode`], or a
+    /// [`LengthMode`](crate::LengthMode) or [`TimingMode`](crate::TimingMode)
+    /// to link one framer only).
+    pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: M, now: Duration) -> Self {
         Server {
             framer: framer(mode, t15(&line), t35(&line), now),
             tx: [0; MAX_ADU],
@@ -912,7 +918,7 @@ fn fc08(out: &mut [u8], sub: u16, data: &[u8]) -> usize {
 /// The device machine the serve loop in `transports` runs. The server
 /// answers through its [`Handler`], so it never hands a request to the
 /// serve loop's application (`Request` is uninhabited).
-impl<H: Handler> proto_core::DeviceMachine for Server<H> {
+impl<H: Handler, M: Delimiting> proto_core::DeviceMachine for Server<H, M> {
     type Request = core::convert::Infallible;
     type Response = ();
 
@@ -940,7 +946,7 @@ impl<H: Handler> proto_core::DeviceMachine for Server<H> {
 /// how many reply bytes wait to be sent; not the reply buffer, nor the
 /// handler (the application's, which need not implement `Format`).
 #[cfg(feature = "defmt")]
-impl<H: Handler> defmt::Format for Server<H> {
+impl<H: Handler, M: Delimiting> defmt::Format for Server<H, M> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(
             f,

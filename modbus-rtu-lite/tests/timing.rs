@@ -355,3 +355,93 @@ fn client_broadcast_turnaround_and_strays() {
     assert!(c.poll_transmit(t(600)).is_none());
     let _ = encode_request;
 }
+
+/// One step of [`run`]: when the framer asks to be woken, and what it
+/// handed out, if anything.
+type Step = (Option<Duration>, Option<Result<Vec<u8>, Error>>);
+
+/// What a framer hands out, item by item, and when it asks to be woken,
+/// for bytes arriving one at a time at the times given.
+fn run<S: modbus_rtu_lite::Sided, M: modbus_rtu_lite::Delimiting>(
+    f: &mut Framer<S, M>,
+    bytes: &[(Duration, u8)],
+) -> Vec<Step> {
+    let mut out = vec![(f.poll_timeout(), None)];
+    let take = |f: &mut Framer<S, M>, out: &mut Vec<_>| {
+        while let Some(item) = f.poll_frame() {
+            let item = item.map(<[u8]>::to_vec);
+            out.push((f.poll_timeout(), Some(item)));
+        }
+    };
+    for &(now, b) in bytes {
+        while f.feed(now, &[b]) == 0 {
+            take(f, &mut out);
+        }
+        take(f, &mut out);
+        out.push((f.poll_timeout(), None));
+    }
+    let end = bytes.last().map_or(Duration::ZERO, |&(t, _)| t) + Duration::from_secs(1);
+    f.handle_timeout(end);
+    take(f, &mut out);
+    f.handle_timeout(end + Duration::from_secs(1));
+    take(f, &mut out);
+    out.push((f.poll_timeout(), None));
+    out
+}
+
+#[test]
+fn a_mode_fixed_at_compile_time_frames_as_the_run_time_one() {
+    use modbus_rtu_lite::{LengthMode, RequestSide, TimingMode};
+    let line = Line::new(9600, Parity::None, 1);
+    let silence = Duration::from_millis(50);
+    // Noise, a request, a request with a t1.5 gap, a request cut short,
+    // a request after the line was quiet, each byte a character time
+    // after the one before, the gaps between them given.
+    let fc03 = hex("01 03 00 00 00 04 44 09");
+    let fc06 = hex("01 06 00 01 12 34 D5 7D");
+    let mut bytes = Vec::new();
+    let mut now = Duration::from_millis(1);
+    let mut put = |gap: Duration, frame: &[u8]| {
+        now += gap;
+        for &b in frame {
+            now += line.time_of(1);
+            bytes.push((now, b));
+        }
+    };
+    put(Duration::ZERO, &[0xFF, 0x00, 0x41]);
+    put(Duration::from_millis(1), &fc03);
+    put(Duration::from_millis(100), &fc06[..3]);
+    put(Duration::from_millis(2), &fc06[3..]);
+    put(Duration::from_millis(100), &fc03[..5]);
+    put(Duration::from_millis(100), &fc06);
+    put(Duration::ZERO, &fc03);
+    let t = Duration::ZERO;
+    let length = Mode::Length { silence };
+    let frames = |items: &[Step]| {
+        items
+            .iter()
+            .filter(|(_, i)| matches!(i, Some(Ok(_))))
+            .count()
+    };
+    let by_length = run(&mut Framer::new(line, length, RequestSide, t), &bytes);
+    assert_eq!(frames(&by_length), 4, "{by_length:?}");
+    assert_eq!(
+        run(
+            &mut Framer::new(line, LengthMode { silence }, RequestSide, t),
+            &bytes
+        ),
+        by_length
+    );
+    let by_timing = run(&mut Framer::new(line, Mode::Timing, RequestSide, t), &bytes);
+    assert_eq!(frames(&by_timing), 2, "{by_timing:?}");
+    assert_eq!(
+        run(&mut Framer::new(line, TimingMode, RequestSide, t), &bytes),
+        by_timing
+    );
+    // Length mode asks for no wake-up before any byte; timing mode waits
+    // for t3.5 of quiet first.
+    let idle = Framer::new(line, LengthMode { silence }, RequestSide, t);
+    assert_eq!(idle.poll_timeout(), None);
+    let quiet = Framer::new(line, TimingMode, RequestSide, t);
+    assert!(quiet.poll_timeout().is_some());
+}

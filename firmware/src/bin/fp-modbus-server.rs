@@ -12,7 +12,9 @@ use core::time::Duration;
 use cortex_m_rt::entry;
 use embedded_io::Write;
 use firmware::{job, report};
-use modbus_rtu_lite::{Bits, Exception, Functions, Handler, Line, Mode, Parity, Server, Words};
+use modbus_rtu_lite::{
+    Bits, Exception, Functions, Handler, LengthMode, Line, Parity, Server, Words,
+};
 use transports::Clock;
 
 /// The map: eight coils and eight holding registers, all zero at first.
@@ -86,7 +88,8 @@ fn main() -> ! {
         holding: [0; 8],
     };
     let line = Line::new(9600, Parity::None, 1);
-    let mode = Mode::Length {
+    // By length, fixed at compile time: the timing framer is not linked.
+    let mode = LengthMode {
         silence: Duration::from_millis(50),
     };
     let mut server = Server::new(map, [1, 0, 0, 0], line, mode, clock.now());
