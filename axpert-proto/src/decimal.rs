@@ -190,18 +190,21 @@ impl Decimal {
             });
         };
         let frac = frac.unwrap_or_default();
-        // Nine digits always fit an i32; more are refused rather than checked
-        // digit by digit.
-        if int.len() + frac.len() > 9 {
-            return Err(FieldError::Overflow);
-        }
+        // Any number of leading zeros; the value must fit an i32, checked
+        // digit by digit (in i64, so that i32::MIN reads back too).
         let m = int
             .iter()
             .chain(frac)
-            .fold(0i32, |m, &c| m * 10 + i32::from(c - b'0'));
+            .try_fold(0i64, |m, &c| {
+                m.checked_mul(10)?.checked_add(i64::from(c - b'0'))
+            })
+            .map(|m| if minus.is_some() { -m } else { m })
+            .and_then(|m| i32::try_from(m).ok())
+            .ok_or(FieldError::Overflow)?;
+        // Below the width, itself a u8.
         let scale = frac.len();
         Ok(Decimal {
-            mantissa: if minus.is_some() { -m } else { m },
+            mantissa: m,
             scale: scale as u8,
             width,
             flags: if minus.is_some() { NEGATIVE } else { 0 },
@@ -215,12 +218,12 @@ impl Decimal {
             digits += 1;
             v /= 10;
         }
-        if digits < self.scale + 1 {
-            digits = self.scale + 1;
+        if digits <= self.scale {
+            digits = self.scale.saturating_add(1);
         }
         let point = if self.scale > 0 { 1 } else { 0 };
         let sign = if self.flags & NEGATIVE != 0 { 1 } else { 0 };
-        digits + point + sign
+        digits.saturating_add(point).saturating_add(sign)
     }
 }
 
@@ -421,9 +424,9 @@ mod tests {
             assert!(Decimal::parse(t.as_bytes()).is_err(), "{t:?}");
         }
         assert_eq!(
-            Decimal::parse(b"1234567890"),
+            Decimal::parse(b"9999999999"),
             Err(FieldError::Overflow),
-            "more than nine digits"
+            "more than an i32 holds"
         );
     }
 
@@ -449,6 +452,26 @@ mod tests {
         assert!(Decimal::parse_plain(b".5").is_none());
         assert!(Decimal::parse_plain(b"1.2.3").is_none());
         assert!(Decimal::parse_plain(b"-1").is_none());
+    }
+
+    #[test]
+    fn any_value_new_makes_reads_back_whatever_its_width() {
+        for d in [
+            Decimal::new(0, 1).with_width(14),
+            Decimal::new(i32::MAX, 0),
+            Decimal::new(i32::MIN, 3),
+            Decimal::new(5, 20),
+            Decimal::new(-7, 0).with_width(40),
+            Decimal::new(1, 250),
+        ] {
+            let text = d.to_string();
+            assert_eq!(text.len(), usize::from(d.width()), "{text}");
+            assert_eq!(Decimal::parse(text.as_bytes()), Ok(d), "{text}");
+        }
+        // The widest scale still has a width: saturated, not wrapped.
+        assert_eq!(Decimal::new(0, 255).width(), 255);
+        assert_eq!(Decimal::parse(b"2147483648"), Err(FieldError::Overflow));
+        assert_eq!(Decimal::parse(b"-2147483649"), Err(FieldError::Overflow));
     }
 
     #[test]

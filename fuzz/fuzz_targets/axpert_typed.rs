@@ -36,22 +36,19 @@ impl G<'_, '_> {
 }
 
 impl Any for Decimal {
-    /// Any number of at most nine digits, padding included, any scale
-    /// and width within that; or a field of dashes. `Decimal::parse`
-    /// refuses more than nine digits (an i32 holds ten, and `new` takes
-    /// any i32): values past that encode to fields their own decoder
-    /// refuses, reported and left out here until the two agree.
+    /// Any i32 at any scale (up to 12 places), padded to any width up to
+    /// 40 characters; or a field of dashes. `Decimal::parse` reads any
+    /// number of leading zeros and every i32.
     fn any(g: &mut G<'_, '_>) -> Result<Self> {
-        let digits: u32 = g.u.int_in_range(1..=9)?;
-        let scale = g.u.int_in_range(0..=(digits - 1).min(6))? as u8;
+        let scale: u8 = g.u.int_in_range(0..=12)?;
         if g.u.ratio(1, 8)? {
-            return Ok(Decimal::not_available(g.u.int_in_range(0..=14)?, scale));
+            return Ok(Decimal::not_available(
+                g.u.int_in_range(0..=14)?,
+                scale.min(6),
+            ));
         }
-        let max = 10i32.pow(digits) - 1;
-        let m = g.u.int_in_range(-max..=max)?;
-        let sign = u32::from(m < 0);
-        let point = u32::from(scale > 0);
-        let width = g.u.int_in_range(0..=digits + sign + point)? as u8;
+        let m: i32 = g.u.arbitrary()?;
+        let width: u8 = g.u.int_in_range(0..=40)?;
         Ok(Decimal::new(m, scale).with_width(width))
     }
 }
