@@ -500,17 +500,89 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     }
 
     /// Moves the bytes held to the start of the buffer, to make room
-    /// behind them. A byte at a time on purpose: rare (the buffer empties
-    /// between frames), and it keeps `memmove` out of the image.
+    /// behind them. Rare: the buffer empties between frames.
     fn compact(&mut self) {
-        for i in 0..self.len {
-            if let Some(&b) = self.buf.get(self.head + i)
-                && let Some(d) = self.buf.get_mut(i)
+        self.move_bytes(self.head, 0, self.len);
+        self.head = 0;
+    }
+
+    /// Moves `buf[from..from + n]` to `to`, in the order that reads each
+    /// byte before it is written over. A byte at a time on purpose: a few
+    /// bytes, rarely, and it keeps `memmove` out of the image.
+    fn move_bytes(&mut self, from: usize, to: usize, n: usize) {
+        for i in 0..n {
+            let i = if to > from { n - 1 - i } else { i };
+            if let Some(&b) = self.buf.get(from + i)
+                && let Some(d) = self.buf.get_mut(to + i)
             {
                 *d = b;
             }
         }
-        self.head = 0;
+    }
+
+    /// For a reply written over a frame (the server's, in place): moves
+    /// the `n` bytes of the frame last handed out to the start of the
+    /// buffer, and the bytes still held behind it to its end, out of the
+    /// reply's way (see [`reply_room`](Self::reply_room)).
+    fn settle(&mut self, n: usize) {
+        if self.len > 0 {
+            let end = MAX_ADU - self.len;
+            self.move_bytes(self.head, end, self.len);
+            self.head = end;
+        }
+        if self.frame != 0 {
+            self.move_bytes(self.frame, 0, n);
+            self.frame = 0;
+        }
+    }
+
+    /// [`poll_frame`](Self::poll_frame), for a server answering in place:
+    /// the frame's length; the frame is then the buffer's first bytes
+    /// ([`front`](Self::front)), and the bytes held behind it wait at the
+    /// buffer's end until the reply is out.
+    pub(crate) fn poll_frame_in_place(&mut self) -> Option<Result<usize, Error>> {
+        let item = self.next_item();
+        if let Some(Ok(n)) = item {
+            self.settle(n);
+        }
+        item
+    }
+
+    /// Puts `adu` (a frame from elsewhere) at the start of the buffer, as
+    /// [`poll_frame_in_place`](Self::poll_frame_in_place) leaves a frame,
+    /// the bytes held moved to the end (dropped if it does not fit beside
+    /// them); its length, or `None` if it is longer than any frame.
+    pub(crate) fn load(&mut self, adu: &[u8]) -> Option<usize> {
+        let n = adu.len();
+        if n > MAX_ADU {
+            return None;
+        }
+        if n > MAX_ADU - self.len {
+            self.drop_front(self.len);
+        }
+        self.frame = 0;
+        self.settle(0);
+        self.buf.get_mut(..n)?.copy_from_slice(adu);
+        Some(n)
+    }
+
+    /// The buffer's first `n` bytes: a frame settled there, or the reply
+    /// written over it.
+    pub(crate) fn front(&self, n: usize) -> &[u8] {
+        self.buf.get(..n).unwrap_or_default()
+    }
+
+    /// The buffer from its start, for a reply of up to `need` bytes
+    /// written over the frame settled there: up to the bytes still held
+    /// behind it, or, if they would be in the reply's way, all of it, the
+    /// bytes held dropped (counted in [`discarded`](Self::discarded)).
+    /// Until the next [`feed`](Self::feed), nothing else writes there.
+    pub(crate) fn reply_room(&mut self, need: usize) -> &mut [u8] {
+        if need > MAX_ADU - self.len {
+            self.drop_front(self.len);
+        }
+        let end = MAX_ADU - self.len;
+        self.buf.get_mut(..end).unwrap_or_default()
     }
 
     /// Length mode, as bytes arrive: finish a frame that has reached its
@@ -664,6 +736,17 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     /// The next finished frame (CRC not yet checked in timing mode), or why
     /// one was dropped.
     pub fn poll_frame(&mut self) -> Option<Result<&[u8], Error>> {
+        match self.next_item()? {
+            Ok(n) => Some(Ok(self
+                .buf
+                .get(self.frame..self.frame + n)
+                .unwrap_or_default())),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// The next item: a frame's length (at `frame`) or an error.
+    fn next_item(&mut self) -> Option<Result<usize, Error>> {
         if self.ready.is_none() {
             if self.state == State::Draining {
                 self.drain();
@@ -671,13 +754,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
                 self.scan();
             }
         }
-        match self.ready.take()? {
-            Ok(n) => Some(Ok(self
-                .buf
-                .get(self.frame..self.frame + n)
-                .unwrap_or_default())),
-            Err(e) => Some(Err(e)),
-        }
+        self.ready.take()
     }
 }
 

@@ -15,21 +15,22 @@
 //! so only the codes in the set are linked (with the server's own FC08,
 //! FC0B and FC0C only if named). Narrowed to FC01/03/05/06/10, the
 //! firmware footprint job's server went from 9,356 to 4,932 B of code.
-//! The rest of the footprint: one 256-byte framer buffer and one 256-byte
-//! reply, both in the `Server`; register reads are asked in pieces of
-//! [`REGISTER_PIECE`] and coil reads of [`COIL_PIECE`], packed straight
-//! into the reply; the writes' replies are the request's first bytes,
-//! copied, not a `Response` encoded; and that job's path calls no
-//! `memcpy` or `memset` of its own.
+//! The rest of the footprint: one 256-byte buffer, the framer's, in the
+//! `Server`, where each reply is written over its request (in place: the
+//! address and a write's echo are already there, a read's data is written
+//! once its fields are taken; bytes received behind a request wait at the
+//! buffer's end, unless the reply needs their room); register reads are
+//! asked in pieces of [`REGISTER_PIECE`] and coil reads of [`COIL_PIECE`],
+//! packed straight into the reply; and that job's path calls no `memcpy`
+//! or `memset` of its own.
 
 use core::marker::PhantomData;
 use core::time::Duration;
 
-use proto_core::Writer;
-
 use crate::{
     BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
     framer::{Delimiting, Framer, Mode, Side, Sided},
+    pdu::MAX_PDU,
     timing::{t15, t35},
 };
 
@@ -268,11 +269,11 @@ pub struct Counters {
 #[derive(Debug, Clone)]
 pub struct Server<H, M = Mode> {
     /// Requests only, fixed at compile time: a server image does not link
-    /// the response-side prediction and plausibility code.
+    /// the response-side prediction and plausibility code. Its buffer
+    /// holds the reply too, written over the request (in place): one
+    /// 256-byte buffer, no copy of the request or the reply.
     framer: Framer<Served<H>, M>,
-    /// The reply, built in place: the request is read from the framer's
-    /// buffer and the response written here, neither copied on the stack.
-    tx: [u8; MAX_ADU],
+    /// The reply's length: it is the framer buffer's first `tx_len` bytes.
     tx_len: usize,
     core: Core<H>,
 }
@@ -343,7 +344,6 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
     pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: M, now: Duration) -> Self {
         Server {
             framer: framer(mode, t15(&line), t35(&line), now),
-            tx: [0; MAX_ADU],
             tx_len: 0,
             core: Core {
                 handler,
@@ -380,7 +380,9 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
         used
     }
 
-    /// Lets the framer end frames at t3.5.
+    /// Lets the framer end frames at t3.5. (With a reply waiting, the
+    /// framer may take the next frame apart, but it writes to its buffer
+    /// only when fed: the reply, at the buffer's front, stays whole.)
     pub fn handle_timeout(&mut self, now: Duration) {
         self.framer.handle_timeout(now);
         self.take_frames();
@@ -398,41 +400,60 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
     pub fn poll_transmit(&mut self, now: Duration) -> Option<&[u8]> {
         let _ = now;
         let n = core::mem::take(&mut self.tx_len);
-        (n > 0).then(|| self.tx.get(..n).unwrap_or_default())
+        (n > 0).then(|| self.framer.front(n))
     }
 
     fn take_frames(&mut self) {
         while self.tx_len == 0 {
-            let Some(frame) = self.framer.poll_frame() else {
+            let Some(frame) = self.framer.poll_frame_in_place() else {
                 return;
             };
-            let Ok(adu) = frame else { continue };
-            self.tx_len = self.core.process(adu, &mut self.tx);
+            let Ok(n) = frame else { continue };
+            self.tx_len = self.core.process(&mut self.framer, n);
         }
     }
 
     /// Processes one ADU (already framed) and prepares its reply, if any.
     /// (A gateway or a test that frames requests itself calls this
-    /// instead of [`feed`](Self::feed).)
+    /// instead of [`feed`](Self::feed).) The ADU is copied into the
+    /// framer's buffer, where the reply is written over it; bytes the
+    /// framer holds are kept, unless the two do not fit beside them.
     pub fn process(&mut self, adu: &[u8]) {
-        self.tx_len = self.core.process(adu, &mut self.tx);
+        self.tx_len = match self.framer.load(adu) {
+            Some(n) => self.core.process(&mut self.framer, n),
+            // Longer than any ADU: a bad frame, as `split` would say.
+            None => {
+                let c = &mut self.core.counters;
+                c.bus_messages = c.bus_messages.wrapping_add(1);
+                c.bus_errors = c.bus_errors.wrapping_add(1);
+                0
+            }
+        };
     }
 }
 
 impl<H: Handler> Core<H> {
-    /// Answers `adu` into `tx`; the reply's length, 0 for none.
-    fn process(&mut self, adu: &[u8], tx: &mut [u8; MAX_ADU]) -> usize {
-        let n = self.respond(adu, tx);
+    /// Answers the request ADU at the front of `framer`'s buffer (`n`
+    /// bytes) in place, the reply written over it; the reply's length, 0
+    /// for none.
+    fn process<M: Delimiting>(&mut self, framer: &mut Framer<Served<H>, M>, n: usize) -> usize {
+        let len = self.respond(framer, n);
         // A restart (08/01) clears the counters after its echo (AP §6.8.1).
         if core::mem::take(&mut self.restart) {
             self.counters = Counters::default();
         }
-        n
+        len
     }
 
-    fn respond(&mut self, adu: &[u8], tx: &mut [u8; MAX_ADU]) -> usize {
+    /// The request is read where it lies, and each reply is written over
+    /// it only once what it needs of the request has been taken (the
+    /// fields of a read; a write's values, which the handler has been
+    /// given by then): `framer.reply_room(need)` hands out the buffer for
+    /// a reply of up to `need` bytes. The address byte, and the request's
+    /// first bytes that a write's reply echoes, are already in place.
+    fn respond<M: Delimiting>(&mut self, framer: &mut Framer<Served<H>, M>, n: usize) -> usize {
         self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
-        let (address, pdu) = match crate::frame::split(adu) {
+        let (address, pdu) = match crate::frame::split(framer.front(n)) {
             Ok(x) => x,
             Err(_) => {
                 self.counters.bus_errors = self.counters.bus_errors.wrapping_add(1);
@@ -445,23 +466,154 @@ impl<H: Handler> Core<H> {
         }
         self.counters.server_messages = self.counters.server_messages.wrapping_add(1);
         let function = pdu.first().copied().unwrap_or(0);
-        // The response PDU goes straight after the address, leaving room
-        // for the CRC.
-        let (head, rest) = tx.split_at_mut(1);
-        let out = rest.get_mut(..MAX_ADU - 3).unwrap_or_default();
+        let len = pdu.len();
         let asked = Functions::of(pdu);
-        // Only the handler's function codes are decoded (the others are
-        // `Error::Function`, answered 01 below).
+        // Each function code's arm is guarded by its flag in
+        // `H::FUNCTIONS`, a constant, so the arms of the others fold away
+        // (they are never decoded: `Request::decode_in`).
+        let on = |f: Functions| H::FUNCTIONS.intersects(f);
         let reply = match Request::decode_in(pdu, H::FUNCTIONS) {
             // A broadcast read is dropped without effect.
             Ok(r) if broadcast && !r.broadcastable() => None,
-            Ok(Request::Diagnostics { sub, data })
-                if H::FUNCTIONS.contains(Functions::DIAGNOSTICS) =>
-            {
-                self.diagnostics(sub, data, out)
+            Ok(Request::Diagnostics { sub, .. }) if on(Functions::DIAGNOSTICS) => {
+                self.diagnostics(sub, len, pdu_room(framer.reply_room(8)))
             }
             Ok(_) if self.listen_only => None,
-            Ok(r) => Some(self.execute(&r, pdu, out)),
+            // Written straight into the reply: no array of 2000 flags or
+            // copy of the packed bytes on the stack.
+            Ok(
+                Request::ReadCoils { start, quantity }
+                | Request::ReadDiscreteInputs { start, quantity },
+            ) if on(Functions::READ_COILS | Functions::READ_DISCRETE_INPUTS) => {
+                let room = framer.reply_room(5 + usize::from(quantity).div_ceil(8));
+                Some(read_coils(
+                    &mut self.handler,
+                    function,
+                    start,
+                    quantity,
+                    pdu_room(room),
+                ))
+            }
+            Ok(
+                Request::ReadHoldingRegisters { start, quantity }
+                | Request::ReadInputRegisters { start, quantity },
+            ) if on(Functions::READ_HOLDING_REGISTERS | Functions::READ_INPUT_REGISTERS) => {
+                let room = framer.reply_room(5 + 2 * usize::from(quantity));
+                Some(read_registers(
+                    &mut self.handler,
+                    function,
+                    start,
+                    quantity,
+                    pdu_room(room),
+                ))
+            }
+            // The writes' replies are the request's first bytes (function,
+            // address or start, value or quantity; AP §6.5, 6.6, 6.11,
+            // 6.12, 6.16), already in place: nothing encoded or copied.
+            Ok(Request::WriteSingleCoil { address, value }) if on(Functions::WRITE_SINGLE_COIL) => {
+                let bits = [u8::from(value)];
+                Some(
+                    self.handler
+                        .write_coils(address, Bits::new(&bits, 1))
+                        .map(|()| 5),
+                )
+            }
+            Ok(Request::WriteSingleRegister { address, value })
+                if on(Functions::WRITE_SINGLE_REGISTER) =>
+            {
+                let bytes = value.to_be_bytes();
+                Some(
+                    self.handler
+                        .write_registers(address, Words::new(&bytes))
+                        .map(|()| 5),
+                )
+            }
+            Ok(Request::WriteMultipleCoils { start, coils })
+                if on(Functions::WRITE_MULTIPLE_COILS) =>
+            {
+                Some(self.handler.write_coils(start, coils).map(|()| 5))
+            }
+            Ok(Request::WriteMultipleRegisters { start, values })
+                if on(Functions::WRITE_MULTIPLE_REGISTERS) =>
+            {
+                Some(self.handler.write_registers(start, values).map(|()| 5))
+            }
+            Ok(Request::MaskWriteRegister {
+                address,
+                and_mask,
+                or_mask,
+            }) if on(Functions::MASK_WRITE_REGISTER) => {
+                let h = &mut self.handler;
+                Some(mask_write_register(h, address, and_mask, or_mask).map(|()| 7))
+            }
+            // The response is the request (AP §6.15).
+            Ok(Request::WriteFileRecord { groups }) if on(Functions::WRITE_FILE_RECORD) => {
+                Some(write_file_record(&mut self.handler, groups).map(|()| len))
+            }
+            Ok(Request::ReadWriteMultipleRegisters {
+                read_start,
+                read_quantity,
+                write_start,
+                values,
+            }) if on(Functions::READ_WRITE_MULTIPLE_REGISTERS) => {
+                // The write is done before the read (AP §6.17).
+                Some(match self.handler.write_registers(write_start, values) {
+                    Ok(()) => {
+                        let room = framer.reply_room(5 + 2 * usize::from(read_quantity));
+                        let h = &mut self.handler;
+                        read_registers(h, 0x17, read_start, read_quantity, pdu_room(room))
+                    }
+                    Err(e) => Err(e),
+                })
+            }
+            // The rest are rare: the whole buffer for their replies.
+            Ok(Request::ReadExceptionStatus) if on(Functions::READ_EXCEPTION_STATUS) => {
+                Some(self.handler.read_exception_status().and_then(|status| {
+                    let out = pdu_room(framer.reply_room(MAX_ADU));
+                    encode(out, &Response::ReadExceptionStatus(status))
+                }))
+            }
+            Ok(Request::GetCommEventCounter) if on(Functions::GET_COMM_EVENT_COUNTER) => {
+                let r = Response::GetCommEventCounter {
+                    status: 0,
+                    count: self.counters.events,
+                };
+                Some(encode(pdu_room(framer.reply_room(MAX_ADU)), &r))
+            }
+            Ok(Request::GetCommEventLog) if on(Functions::GET_COMM_EVENT_LOG) => {
+                let r = Response::GetCommEventLog {
+                    status: 0,
+                    event_count: self.counters.events,
+                    message_count: self.counters.bus_messages,
+                    events: &[],
+                };
+                Some(encode(pdu_room(framer.reply_room(MAX_ADU)), &r))
+            }
+            Ok(Request::ReportServerId) if on(Functions::REPORT_SERVER_ID) => {
+                let out = pdu_room(framer.reply_room(MAX_ADU));
+                Some(report_server_id(&mut self.handler, out))
+            }
+            Ok(Request::ReadFifoQueue { pointer }) if on(Functions::READ_FIFO_QUEUE) => {
+                let out = pdu_room(framer.reply_room(MAX_ADU));
+                Some(read_fifo_queue(&mut self.handler, pointer, out))
+            }
+            Ok(Request::ReadDeviceId { read_code, object }) if on(Functions::READ_DEVICE_ID) => {
+                let out = pdu_room(framer.reply_room(MAX_ADU));
+                Some(self.device_id(read_code, object, out))
+            }
+            // These two read their request's data from the reply's room,
+            // where it lies, copying it first.
+            Ok(Request::Custom { function, .. }) if on(Functions::CUSTOM) => {
+                let out = pdu_room(framer.reply_room(MAX_ADU));
+                Some(custom(&mut self.handler, function, len, out))
+            }
+            Ok(Request::ReadFileRecord { .. }) if on(Functions::READ_FILE_RECORD) => {
+                let out = pdu_room(framer.reply_room(MAX_ADU));
+                Some(read_file_record(&mut self.handler, len, out))
+            }
+            // FC08 without its flag, never decoded; the rest are outside
+            // `H::FUNCTIONS`, never decoded either.
+            Ok(_) => Some(Err(Exception::IllegalFunction)),
             // A code outside a narrowed set, answered as a valid request
             // the handler's default method refuses would be: dropped when
             // broadcast (unless a write) or in listen-only mode.
@@ -482,10 +634,9 @@ impl<H: Handler> Core<H> {
         if broadcast || self.listen_only {
             return 0;
         }
-        head.copy_from_slice(&[address]);
         let pdu_len = match reply {
             Ok(len) => len,
-            Err(code) => match out.get_mut(..2) {
+            Err(code) => match pdu_room(framer.reply_room(5)).get_mut(..2) {
                 Some(pdu) => {
                     pdu.copy_from_slice(&[function | 0x80, code.code()]);
                     2
@@ -493,10 +644,12 @@ impl<H: Handler> Core<H> {
                 None => return 0,
             },
         };
-        let Some(crc) = tx.get(..1 + pdu_len).map(crc16) else {
+        // The address is in place, the request's own; the CRC follows.
+        let room = framer.reply_room(3 + pdu_len);
+        let Some(crc) = room.get(..1 + pdu_len).map(crc16) else {
             return 0;
         };
-        let Some(slot) = tx.get_mut(1 + pdu_len..3 + pdu_len) else {
+        let Some(slot) = room.get_mut(1 + pdu_len..3 + pdu_len) else {
             return 0;
         };
         slot.copy_from_slice(&crc.to_le_bytes());
@@ -509,11 +662,13 @@ impl<H: Handler> Core<H> {
         3 + pdu_len
     }
 
-    /// FC08 into `out`; `None` when no reply is due.
+    /// FC08 (its request PDU, `len` bytes, in `out`): the reply, written
+    /// over it; `None` when no reply is due. Most sub-functions echo the
+    /// request, which is in place already; a counter replaces its data.
     fn diagnostics(
         &mut self,
         sub: u16,
-        data: &[u8],
+        len: usize,
         out: &mut [u8],
     ) -> Option<Result<usize, Exception>> {
         if self.listen_only && sub != 0x01 {
@@ -521,14 +676,14 @@ impl<H: Handler> Core<H> {
         }
         let c = self.counters;
         let counter = match sub {
-            0x00 | 0x03 => return Some(Ok(fc08(out, sub, data))),
+            0x00 | 0x03 => return Some(Ok(len)),
             // Restart: echoed first, unless it ends listen-only mode, which
             // it does silently; the counters are cleared either way.
             0x01 => {
                 let was_listening = self.listen_only;
                 self.listen_only = false;
                 self.restart = true;
-                return (!was_listening).then(|| Ok(fc08(out, sub, data)));
+                return (!was_listening).then_some(Ok(len));
             }
             0x04 => {
                 self.listen_only = true;
@@ -536,11 +691,11 @@ impl<H: Handler> Core<H> {
             }
             0x0A => {
                 self.counters = Counters::default();
-                return Some(Ok(fc08(out, sub, data)));
+                return Some(Ok(len));
             }
             0x14 => {
                 self.counters.overruns = 0;
-                return Some(Ok(fc08(out, sub, data)));
+                return Some(Ok(len));
             }
             0x02 | 0x10 | 0x11 => 0,
             0x0B => c.bus_messages,
@@ -551,157 +706,12 @@ impl<H: Handler> Core<H> {
             0x12 => c.overruns,
             _ => return Some(Err(Exception::IllegalFunction)),
         };
-        Some(Ok(fc08(out, sub, &counter.to_be_bytes())))
-    }
-
-    /// Carries out a request (decoded from `pdu`); writes the response
-    /// PDU into `out`. Each function code's arm is guarded by its flag in
-    /// `H::FUNCTIONS`, a constant, so the arms of the others fold away
-    /// (they are never decoded: [`Request::decode_in`]).
-    fn execute(&mut self, r: &Request<'_>, pdu: &[u8], out: &mut [u8]) -> Result<usize, Exception> {
-        let on = |f: Functions| H::FUNCTIONS.intersects(f);
-        let h = &mut self.handler;
-        let response = match *r {
-            // Written straight into `out`: no array of 2000 flags or copy
-            // of the packed bytes on the stack.
-            Request::ReadCoils { start, quantity }
-            | Request::ReadDiscreteInputs { start, quantity }
-                if on(Functions::READ_COILS | Functions::READ_DISCRETE_INPUTS) =>
-            {
-                let coils = matches!(r, Request::ReadCoils { .. });
-                let data = counted(out, r.function(), usize::from(quantity).div_ceil(8))?;
-                // Asked in pieces of COIL_PIECE, in order (see Handler).
-                let mut piece = [false; COIL_PIECE];
-                for (k, bytes) in data.chunks_mut(COIL_PIECE / 8).enumerate() {
-                    let done = k * COIL_PIECE;
-                    let n = usize::from(quantity).saturating_sub(done).min(COIL_PIECE);
-                    let slots = piece.get_mut(..n).unwrap_or_default();
-                    // `done` < 2000: the quantity was checked by decode.
-                    let at = start.wrapping_add(done as u16);
-                    if coils {
-                        h.read_coils(at, slots)?;
-                    } else {
-                        h.read_discrete_inputs(at, slots)?;
-                    }
-                    // Each byte whole, first coil in bit 0, the last
-                    // byte's unused bits 0: no clearing of `data` first
-                    // (a call to `memset`).
-                    for (byte, bits) in bytes.iter_mut().zip(slots.chunks(8)) {
-                        *byte = bits.iter().rev().fold(0, |b, &on| b << 1 | u8::from(on));
-                    }
-                }
-                return Ok(2 + data.len());
-            }
-            Request::ReadHoldingRegisters { start, quantity }
-            | Request::ReadInputRegisters { start, quantity }
-                if on(Functions::READ_HOLDING_REGISTERS | Functions::READ_INPUT_REGISTERS) =>
-            {
-                // Asked in pieces, packed straight into `out`.
-                let data = counted(out, r.function(), 2 * usize::from(quantity))?;
-                if matches!(r, Request::ReadHoldingRegisters { .. }) {
-                    read_pieces(data, start, |at, s| h.read_holding_registers(at, s))?;
-                } else {
-                    read_pieces(data, start, |at, s| h.read_input_registers(at, s))?;
-                }
-                return Ok(2 + data.len());
-            }
-            // The writes' responses echo the request's first bytes
-            // (function, address or start, value or quantity; AP §6.5,
-            // 6.6, 6.11, 6.12, 6.16), copied rather than encoded: no
-            // `Response` built, no general encoder linked.
-            Request::WriteSingleCoil { address, value } if on(Functions::WRITE_SINGLE_COIL) => {
-                h.write_coils(address, Bits::new(&[u8::from(value)], 1))?;
-                return echo(out, pdu, 5);
-            }
-            Request::WriteSingleRegister { address, value }
-                if on(Functions::WRITE_SINGLE_REGISTER) =>
-            {
-                h.write_registers(address, Words::new(&value.to_be_bytes()))?;
-                return echo(out, pdu, 5);
-            }
-            Request::WriteMultipleCoils { start, coils } if on(Functions::WRITE_MULTIPLE_COILS) => {
-                h.write_coils(start, coils)?;
-                return echo(out, pdu, 5);
-            }
-            Request::WriteMultipleRegisters { start, values }
-                if on(Functions::WRITE_MULTIPLE_REGISTERS) =>
-            {
-                h.write_registers(start, values)?;
-                return echo(out, pdu, 5);
-            }
-            Request::MaskWriteRegister {
-                address,
-                and_mask,
-                or_mask,
-            } if on(Functions::MASK_WRITE_REGISTER) => {
-                let mut cur = [0u16; 1];
-                h.read_holding_registers(address, &mut cur)?;
-                let [current] = cur;
-                let v = (current & and_mask) | (or_mask & !and_mask);
-                h.write_registers(address, Words::new(&v.to_be_bytes()))?;
-                return echo(out, pdu, 7);
-            }
-            Request::ReadWriteMultipleRegisters {
-                read_start,
-                read_quantity,
-                write_start,
-                values,
-            } if on(Functions::READ_WRITE_MULTIPLE_REGISTERS) => {
-                // The write is done before the read (AP §6.17).
-                h.write_registers(write_start, values)?;
-                let data = counted(out, 0x17, 2 * usize::from(read_quantity))?;
-                read_pieces(data, read_start, |at, s| h.read_holding_registers(at, s))?;
-                return Ok(2 + data.len());
-            }
-            Request::ReadExceptionStatus if on(Functions::READ_EXCEPTION_STATUS) => {
-                Response::ReadExceptionStatus(h.read_exception_status()?)
-            }
-            Request::GetCommEventCounter if on(Functions::GET_COMM_EVENT_COUNTER) => {
-                Response::GetCommEventCounter {
-                    status: 0,
-                    count: self.counters.events,
-                }
-            }
-            Request::GetCommEventLog if on(Functions::GET_COMM_EVENT_LOG) => {
-                Response::GetCommEventLog {
-                    status: 0,
-                    event_count: self.counters.events,
-                    message_count: self.counters.bus_messages,
-                    events: &[],
-                }
-            }
-            Request::ReportServerId if on(Functions::REPORT_SERVER_ID) => {
-                return report_server_id(h, out);
-            }
-            Request::ReadFifoQueue { pointer } if on(Functions::READ_FIFO_QUEUE) => {
-                return read_fifo_queue(h, pointer, out);
-            }
-            Request::ReadDeviceId { read_code, object } if on(Functions::READ_DEVICE_ID) => {
-                return self.device_id(read_code, object, out);
-            }
-            Request::Custom { function, data } if on(Functions::CUSTOM) => {
-                return custom(h, function, data, out);
-            }
-            Request::ReadFileRecord { groups } if on(Functions::READ_FILE_RECORD) => {
-                return read_file_record(h, groups, out);
-            }
-            Request::WriteFileRecord { groups } if on(Functions::WRITE_FILE_RECORD) => {
-                for (r, _) in file::write_groups(groups) {
-                    if !r.in_spec() {
-                        return Err(Exception::IllegalDataAddress);
-                    }
-                }
-                for (r, values) in file::write_groups(groups) {
-                    h.write_file_record(r.file, r.record, values)?;
-                }
-                // The response is the request (AP §6.15).
-                return echo(out, pdu, pdu.len());
-            }
-            // FC08 is answered before (`diagnostics`); the rest are
-            // outside `H::FUNCTIONS`, never decoded.
-            _ => return Err(Exception::IllegalFunction),
-        };
-        encode(out, &response)
+        // Function and sub-function in place, then the counter.
+        match out.get_mut(3..5) {
+            Some(slot) => slot.copy_from_slice(&counter.to_be_bytes()),
+            None => return Some(Err(Exception::ServerDeviceFailure)),
+        }
+        Some(Ok(5))
     }
 
     /// FC2B/0E: basic (0–2), regular (0–6), extended (0–255) stream, or one object.
@@ -805,32 +815,42 @@ fn read_fifo_queue<H: Handler>(
     )
 }
 
-/// A custom function code into `out`.
+/// A custom function code's request PDU (`len` bytes in `out`) answered
+/// over it: its data is copied out first, and the handler writes the
+/// reply's data straight into `out`, after the function code.
 #[inline(never)]
 fn custom<H: Handler>(
     h: &mut H,
     function: u8,
-    data: &[u8],
+    len: usize,
     out: &mut [u8],
 ) -> Result<usize, Exception> {
-    let mut w = Writer::new(out);
-    w.put(&[function])
-        .map_err(|_| Exception::ServerDeviceFailure)?;
-    let mut body = [0u8; 252];
-    let n = h.custom(function, data, &mut body)?;
-    w.put(body.get(..n).unwrap_or_default())
-        .map_err(|_| Exception::ServerDeviceFailure)?;
-    Ok(w.len())
+    let mut data = [0u8; MAX_PDU - 1];
+    let from = out.get(1..len).unwrap_or_default();
+    let data = data.get_mut(..from.len()).unwrap_or_default();
+    data.copy_from_slice(from);
+    let (head, body) = out
+        .split_first_mut()
+        .ok_or(Exception::ServerDeviceFailure)?;
+    *head = function;
+    let n = h.custom(function, data, body)?;
+    if n > body.len() {
+        return Err(Exception::ServerDeviceFailure);
+    }
+    Ok(1 + n)
 }
 
-/// FC14 into `out`. Each response group: length, reference type 6, data;
-/// the whole must fit the response's byte count (at most 0xF5). Written
-/// in place after the function code and byte count.
-fn read_file_record<H: Handler>(
-    h: &mut H,
-    groups: &[u8],
-    out: &mut [u8],
-) -> Result<usize, Exception> {
+/// FC14, its request PDU (`len` bytes in `out`) answered over it: its
+/// groups are copied out first. Each response group: length, reference
+/// type 6, data; the whole must fit the response's byte count (at most
+/// 0xF5). Written in place after the function code and byte count.
+#[inline(never)]
+fn read_file_record<H: Handler>(h: &mut H, len: usize, out: &mut [u8]) -> Result<usize, Exception> {
+    let mut copy = [0u8; MAX_PDU - 2];
+    let from = out.get(2..len).unwrap_or_default();
+    let groups = copy.get_mut(..from.len()).unwrap_or_default();
+    groups.copy_from_slice(from);
+    let groups = &*groups;
     let (head, body) = out
         .split_at_mut_checked(2)
         .ok_or(Exception::ServerDeviceFailure)?;
@@ -854,16 +874,88 @@ fn read_file_record<H: Handler>(
     Ok(2 + n)
 }
 
-/// The first `n` bytes of the request PDU as the response PDU (a write's
-/// echo); inlined, so a constant `n` is a few loads and stores, not a
-/// call to `memcpy`.
-#[inline(always)]
-fn echo(out: &mut [u8], pdu: &[u8], n: usize) -> Result<usize, Exception> {
-    let from = pdu.get(..n).ok_or(Exception::ServerDeviceFailure)?;
-    out.get_mut(..n)
-        .ok_or(Exception::ServerDeviceFailure)?
-        .copy_from_slice(from);
-    Ok(n)
+/// The reply PDU's room in `room` (the buffer from the request's address
+/// byte): after the address, leaving two bytes for the CRC.
+fn pdu_room(room: &mut [u8]) -> &mut [u8] {
+    let end = room.len().saturating_sub(2);
+    room.get_mut(1..end).unwrap_or_default()
+}
+
+/// FC01 (or FC02, by `function`) into `out`, asked in pieces of
+/// [`COIL_PIECE`], in order (see [`Handler`]).
+fn read_coils<H: Handler>(
+    h: &mut H,
+    function: u8,
+    start: u16,
+    quantity: u16,
+    out: &mut [u8],
+) -> Result<usize, Exception> {
+    let data = counted(out, function, usize::from(quantity).div_ceil(8))?;
+    let mut piece = [false; COIL_PIECE];
+    for (k, bytes) in data.chunks_mut(COIL_PIECE / 8).enumerate() {
+        let done = k * COIL_PIECE;
+        let n = usize::from(quantity).saturating_sub(done).min(COIL_PIECE);
+        let slots = piece.get_mut(..n).unwrap_or_default();
+        // `done` < 2000: the quantity was checked by decode.
+        let at = start.wrapping_add(done as u16);
+        if function == 0x01 {
+            h.read_coils(at, slots)?;
+        } else {
+            h.read_discrete_inputs(at, slots)?;
+        }
+        // Each byte whole, first coil in bit 0, the last byte's unused
+        // bits 0: no clearing of `data` first (a call to `memset`).
+        for (byte, bits) in bytes.iter_mut().zip(slots.chunks(8)) {
+            *byte = bits.iter().rev().fold(0, |b, &on| b << 1 | u8::from(on));
+        }
+    }
+    Ok(2 + data.len())
+}
+
+/// FC03, FC04 or FC17's read (by `function`) into `out`: asked in
+/// pieces, packed straight into `out`.
+fn read_registers<H: Handler>(
+    h: &mut H,
+    function: u8,
+    start: u16,
+    quantity: u16,
+    out: &mut [u8],
+) -> Result<usize, Exception> {
+    let data = counted(out, function, 2 * usize::from(quantity))?;
+    if function == 0x04 {
+        read_pieces(data, start, |at, s| h.read_input_registers(at, s))?;
+    } else {
+        read_pieces(data, start, |at, s| h.read_holding_registers(at, s))?;
+    }
+    Ok(2 + data.len())
+}
+
+/// FC16: the register read, masked and written back.
+fn mask_write_register<H: Handler>(
+    h: &mut H,
+    address: u16,
+    and_mask: u16,
+    or_mask: u16,
+) -> Result<(), Exception> {
+    let mut cur = [0u16; 1];
+    h.read_holding_registers(address, &mut cur)?;
+    let [current] = cur;
+    let v = (current & and_mask) | (or_mask & !and_mask);
+    h.write_registers(address, Words::new(&v.to_be_bytes()))
+}
+
+/// FC15: every group checked against the spec's ranges, then written in
+/// order.
+fn write_file_record<H: Handler>(h: &mut H, groups: &[u8]) -> Result<(), Exception> {
+    for (r, _) in file::write_groups(groups) {
+        if !r.in_spec() {
+            return Err(Exception::IllegalDataAddress);
+        }
+    }
+    for (r, values) in file::write_groups(groups) {
+        h.write_file_record(r.file, r.record, values)?;
+    }
+    Ok(())
 }
 
 /// Fills `data` (big-endian words) from `start` by `read`, asked
@@ -905,14 +997,6 @@ fn counted(out: &mut [u8], function: u8, len: usize) -> Result<&mut [u8], Except
 
 fn encode(out: &mut [u8], r: &Response<'_>) -> Result<usize, Exception> {
     r.encode(out).map_err(|_| Exception::ServerDeviceFailure)
-}
-
-fn fc08(out: &mut [u8], sub: u16, data: &[u8]) -> usize {
-    let mut w = Writer::new(out);
-    let _ = w.put(&[0x08]);
-    let _ = w.put(&sub.to_be_bytes());
-    let _ = w.put(data);
-    w.len()
 }
 
 /// The device machine the serve loop in `transports` runs. The server
@@ -1119,6 +1203,104 @@ mod tests {
         assert_eq!(&reply[..3], &[1, 0x84, 0x01]);
         assert_eq!(server.handler().calls, 1);
         assert_eq!(server.counters().exceptions, 6);
+    }
+
+    /// Register `a` holds `a * 7`, as the reply to an FC03 from `start`
+    /// of `n` registers says it.
+    fn registers_reply(start: u16, n: u16) -> Vec<u8> {
+        let mut r = vec![1, 0x03, 2 * n as u8];
+        for a in start..start + n {
+            r.extend_from_slice(&a.wrapping_mul(7).to_be_bytes());
+        }
+        let crc = crc16(&r).to_le_bytes();
+        r.extend_from_slice(&crc);
+        r
+    }
+
+    fn fc03(start: u16, quantity: u16) -> Vec<u8> {
+        let mut adu = [0u8; 8];
+        let r = Request::ReadHoldingRegisters { start, quantity };
+        let n = encode_request(1, &r, &mut adu).unwrap();
+        adu[..n].to_vec()
+    }
+
+    #[test]
+    fn a_request_with_bytes_behind_it_is_answered_in_place_and_the_next_one_framed() {
+        let mut server = server(Registers { pieces: vec![] });
+        // An FC10 announcing 246 bytes that never come, then two requests:
+        // they wait behind it until the silence, then come out one by one,
+        // the second held behind the first while the first is answered
+        // over it.
+        let mut bytes = vec![1, 0x10, 0, 0, 0, 0x7B, 0xF6];
+        bytes.extend(fc03(0, 2));
+        bytes.extend(fc03(10, 3));
+        assert_eq!(server.feed(Duration::ZERO, &bytes), bytes.len());
+        assert_eq!(server.poll_transmit(Duration::ZERO), None);
+        let later = Duration::from_millis(60);
+        server.handle_timeout(later);
+        let first = server.poll_transmit(later).map(<[u8]>::to_vec);
+        assert_eq!(first, Some(registers_reply(0, 2)));
+        server.handle_timeout(later);
+        let second = server.poll_transmit(later).map(<[u8]>::to_vec);
+        assert_eq!(second, Some(registers_reply(10, 3)));
+        server.handle_timeout(later);
+        assert_eq!(server.poll_transmit(later), None);
+        assert_eq!(server.counters().server_messages, 2);
+        // The same a byte at a time, and the bytes behind a request that
+        // arrives whole are not taken until its reply is out.
+        let mut server = super::tests::server(Registers { pieces: vec![] });
+        for &b in &bytes {
+            assert_eq!(server.feed(Duration::ZERO, &[b]), 1);
+        }
+        server.handle_timeout(later);
+        let first = server.poll_transmit(later).map(<[u8]>::to_vec);
+        assert_eq!(first, Some(registers_reply(0, 2)));
+        let two = [fc03(20, 1), fc03(30, 2)].concat();
+        // The second request is still held: the new bytes wait.
+        server.handle_timeout(later);
+        let second = server.poll_transmit(later).map(<[u8]>::to_vec);
+        assert_eq!(second, Some(registers_reply(10, 3)));
+        let t = later * 2;
+        assert_eq!(server.feed(t, &two), 8);
+        let third = server.poll_transmit(t).map(<[u8]>::to_vec);
+        assert_eq!(third, Some(registers_reply(20, 1)));
+        assert_eq!(server.feed(t, &two[8..]), 8);
+        let fourth = server.poll_transmit(t).map(<[u8]>::to_vec);
+        assert_eq!(fourth, Some(registers_reply(30, 2)));
+    }
+
+    #[test]
+    fn a_reply_that_needs_the_room_of_the_bytes_behind_its_request_drops_them() {
+        let mut server = server(Registers { pieces: vec![] });
+        let mut bytes = vec![1, 0x10, 0, 0, 0, 0x7B, 0xF6];
+        bytes.extend(fc03(0, 125));
+        bytes.extend(fc03(10, 3));
+        server.feed(Duration::ZERO, &bytes);
+        let later = Duration::from_millis(60);
+        server.handle_timeout(later);
+        let reply = server.poll_transmit(later).map(<[u8]>::to_vec);
+        assert_eq!(reply, Some(registers_reply(0, 125)));
+        // Its 255 bytes took the place of the request behind it.
+        server.handle_timeout(later);
+        assert_eq!(server.poll_transmit(later), None);
+        assert_eq!(server.framer.discarded(), 7 + 8);
+    }
+
+    #[test]
+    fn a_request_processed_from_elsewhere_leaves_a_frame_in_progress_whole() {
+        let mut server = server(Registers { pieces: vec![] });
+        let next = fc03(10, 3);
+        assert_eq!(server.feed(Duration::ZERO, &next[..5]), 5);
+        server.process(&fc03(0, 2));
+        let reply = server.poll_transmit(Duration::ZERO).map(<[u8]>::to_vec);
+        assert_eq!(reply, Some(registers_reply(0, 2)));
+        assert_eq!(server.feed(Duration::ZERO, &next[5..]), 3);
+        let reply = server.poll_transmit(Duration::ZERO).map(<[u8]>::to_vec);
+        assert_eq!(reply, Some(registers_reply(10, 3)));
+        // Longer than any ADU: a bad frame, counted, no reply.
+        server.process(&[1; 300]);
+        assert_eq!(server.poll_transmit(Duration::ZERO), None);
+        assert_eq!(server.counters().bus_errors, 1);
     }
 
     #[test]
