@@ -49,55 +49,71 @@ pub enum ResponseCode {
 }
 
 impl ResponseCode {
-    /// The code of a decimal label.
-    pub const fn from_label(label: u8) -> Self {
-        match label {
+    /// The code of a decimal label the manuals define; `None` for any
+    /// other label: an unknown code is known only as the byte sent, which
+    /// depends on the radix ([`from_raw`](Self::from_raw)).
+    pub const fn from_label(label: u8) -> Option<Self> {
+        Some(match label {
             0 => ResponseCode::Normal,
             10 => ResponseCode::NotReady,
             11 | 12 => ResponseCode::Ready(label),
             13 | 14 => ResponseCode::ReadyLocked(label),
             20 => ResponseCode::FrameError,
             30 => ResponseCode::Refused,
-            other => ResponseCode::Unknown(other),
-        }
+            _ => return None,
+        })
     }
 
-    /// The decimal label.
-    pub const fn label(self) -> u8 {
-        match self {
+    /// The decimal label; `None` for [`Unknown`](Self::Unknown), which
+    /// holds the byte as sent.
+    pub const fn label(self) -> Option<u8> {
+        Some(match self {
             ResponseCode::Normal => 0,
             ResponseCode::NotReady => 10,
-            ResponseCode::Ready(l) | ResponseCode::ReadyLocked(l) | ResponseCode::Unknown(l) => l,
+            ResponseCode::Ready(l) | ResponseCode::ReadyLocked(l) => l,
             ResponseCode::FrameError => 20,
             ResponseCode::Refused => 30,
-        }
+            ResponseCode::Unknown(_) => return None,
+        })
     }
 
-    /// The code of the raw byte (the two hex digits read as hex), under `radix`.
+    /// The code of the raw byte (the two hex digits read as hex), under
+    /// `radix`. A code no manual defines keeps the byte as sent, in both
+    /// radixes.
     pub const fn from_raw(raw: u8, radix: Radix) -> Self {
-        match radix {
-            Radix::Hex => ResponseCode::from_label(raw),
+        let label = match radix {
+            Radix::Hex => Some(raw),
             Radix::Literal => {
                 let (hi, lo) = (raw >> 4, raw & 0xF);
                 if hi > 9 || lo > 9 {
-                    return ResponseCode::Unknown(raw);
-                }
-                match ResponseCode::from_label(hi * 10 + lo) {
-                    // Unknown codes keep the byte as sent, in both radixes.
-                    ResponseCode::Unknown(_) => ResponseCode::Unknown(raw),
-                    known => known,
+                    None
+                } else {
+                    Some(hi * 10 + lo)
                 }
             }
+        };
+        match label {
+            Some(l) => match ResponseCode::from_label(l) {
+                Some(code) => code,
+                None => ResponseCode::Unknown(raw),
+            },
+            None => ResponseCode::Unknown(raw),
         }
     }
 
     /// The raw byte of this code under `radix`.
     pub const fn to_raw(self, radix: Radix) -> u8 {
-        let label = self.label();
-        match (radix, self) {
-            (Radix::Literal, ResponseCode::Unknown(raw)) => raw,
-            (Radix::Literal, _) => ((label / 10) << 4) | (label % 10),
-            (Radix::Hex, _) => label,
+        if let ResponseCode::Unknown(raw) = self {
+            return raw;
+        }
+        // Every other code has a label.
+        let label = match self.label() {
+            Some(l) => l,
+            None => 0,
+        };
+        match radix {
+            Radix::Literal => ((label / 10) << 4) | (label % 10),
+            Radix::Hex => label,
         }
     }
 
@@ -627,6 +643,15 @@ mod tests {
         assert_eq!(w, StateWord::RUNNING | StateWord::REVERSE);
         assert_eq!(Fault::from_code(16), Fault::Communication);
         assert_eq!(Fault::from_code(12), Fault::Unknown(12));
+        // A label no manual defines has no code: the byte sent for it
+        // depends on the radix (label 16 is 0x16 in one, 0x10 in the other).
+        assert_eq!(ResponseCode::from_label(16), None);
+        assert_eq!(ResponseCode::from_label(30), Some(ResponseCode::Refused));
+        assert_eq!(ResponseCode::Unknown(0x16).label(), None);
+        assert_eq!(
+            ResponseCode::from_raw(0x16, Radix::Literal),
+            ResponseCode::Unknown(0x16)
+        );
         for c in 0..=255u8 {
             assert_eq!(Fault::from_code(c).code(), c);
             for radix in [Radix::Literal, Radix::Hex] {

@@ -93,10 +93,8 @@ fn response(u: &mut Unstructured<'_>) -> Result<()> {
     let fault = Fault::from_code(u.arbitrary()?);
     let shape = u.int_in_range(0..=3u8)?;
     let r = match shape {
-        // The code from its byte under the radix: `from_label` of a label
-        // no manual defines gives `Unknown(label)`, which `Literal` writes
-        // as the byte of another code (label 16 as `10`, not ready):
-        // reported, not generated here.
+        // The code from its byte under the radix (a label no manual
+        // defines has no code of its own: `from_label` gives `None`).
         0 => Response::new(
             address,
             ResponseCode::from_raw(u.arbitrary()?, radix),
