@@ -1,8 +1,11 @@
 //! PDUs (AP §6): requests and responses for every standard function code,
 //! custom codes raw, exceptions as values. Data borrows from the frame.
 //!
-//! Every limit of the spec is checked both ways: decoding refuses what a
-//! conformant peer cannot send, and encoding refuses to build it.
+//! Every limit of the spec is checked when decoding: what a conformant
+//! peer cannot send is refused. Encoding a request checks the same limits
+//! first ([`Request::validate`]), so a client never sends what a server
+//! must refuse. A response is written as given: the server builds only
+//! conformant ones, and a simulator may want to send a broken one.
 
 use proto_core::Writer;
 
@@ -725,7 +728,10 @@ impl<'a> Request<'a> {
                 })
             }
             Request::Custom { function, data } => {
-                if function == 0 || function >= 0x80 {
+                // Under a standard code (FC2B/0E included) the bytes would
+                // decode as that code's request, not as this one.
+                let head = [function, data.first().copied().unwrap_or(0)];
+                if function == 0 || function >= 0x80 || Functions::of(&head) != Functions::CUSTOM {
                     return Err(Error::Function { code: function });
                 }
                 if data.len() > MAX_PDU - 1 {

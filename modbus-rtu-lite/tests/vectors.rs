@@ -364,3 +364,32 @@ fn device_id_keeps_an_odd_more_follows_byte() {
     let n = encode_response(a, &r, &mut out).unwrap();
     assert_eq!(&out[..n], &b[..]);
 }
+
+/// A custom request under a standard code would decode as that code's
+/// request: it is refused before a byte is written (the structured fuzz
+/// target's finding: `Custom { function: 6, data: [] }` went out and came
+/// back as a short FC06).
+#[test]
+fn custom_requests_only_under_custom_codes() {
+    let refused = |function: u8, data: &[u8]| {
+        let r = Request::Custom { function, data };
+        let mut buf = [0xAAu8; 16];
+        let got = r.encode(&mut buf);
+        assert_eq!(buf, [0xAA; 16], "nothing written for {function:#04x}");
+        got
+    };
+    for fc in [0x01, 0x03, 0x06, 0x08, 0x0B, 0x0C, 0x10, 0x17, 0x18] {
+        assert_eq!(refused(fc, &[]), Err(Error::Function { code: fc }));
+    }
+    // FC2B/0E is device identification; FC2B with another MEI type is custom.
+    assert_eq!(
+        refused(0x2B, &[0x0E, 1, 0]),
+        Err(Error::Function { code: 0x2B })
+    );
+    for (fc, data) in [(0x41u8, &[0u8, 1][..]), (0x2B, &[0x0D, 0]), (0x09, &[])] {
+        let r = Request::Custom { function: fc, data };
+        let mut buf = [0u8; 16];
+        let n = r.encode(&mut buf).unwrap();
+        assert_eq!(Request::decode(&buf[..n]), Ok(r), "{fc:#04x}");
+    }
+}
