@@ -63,6 +63,22 @@ fn split_crc(adu: &[u8], check: bool) -> Result<(u8, &[u8]), Error> {
     Ok((address, pdu))
 }
 
+/// [`split`] for a server, which needs no [`Error`]'s evidence: the
+/// address and PDU of an ADU of 4 to 256 bytes, its CRC checked only if
+/// `check` (the length framer has checked it already).
+#[inline]
+pub(crate) fn parts(adu: &[u8], check: bool) -> Option<(u8, &[u8])> {
+    if !(4..=MAX_ADU).contains(&adu.len()) {
+        return None;
+    }
+    let (body, crc) = adu.split_at_checked(adu.len() - 2)?;
+    if check && crc != crc16(body).to_le_bytes() {
+        return None;
+    }
+    let (&address, pdu) = body.split_first()?;
+    Some((address, pdu))
+}
+
 fn finish(mut w: Writer<'_>) -> Result<usize, Error> {
     let crc = crc16(w.written());
     w.put(&crc.to_le_bytes())?;

@@ -228,10 +228,14 @@ enum Start {
 pub struct Framer<S = Side, M = Mode> {
     mode: M,
     side: S,
-    t15: Duration,
-    t35: Duration,
+    /// t1.5, t3.5 and the last byte's arrival, in whole microseconds
+    /// ([`micros`]): a `u64` each instead of a 16-byte `Duration`, and
+    /// their arithmetic a few instructions (24 B less of a server's stack,
+    /// and no `Duration::saturating_sub`).
+    t15: u64,
+    t35: u64,
     state: State,
-    last: Duration,
+    last: u64,
     /// The bytes held are `buf[head..head + len]`: dropping bytes from the
     /// front moves `head`, not the bytes, which move back to the start only
     /// when new ones would not fit behind them (or `head` returns to 0 when
@@ -261,30 +265,24 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
         Self::with_timers(
             mode,
             side,
-            crate::timing::t15(&line),
-            crate::timing::t35(&line),
+            crate::timing::t15_micros(&line),
+            crate::timing::t35_micros(&line),
             now,
         )
     }
 
-    /// [`new`](Self::new) with the timers worked out (a constant line's
-    /// fold where `new` is inlined). The server calls it out of line, so
+    /// [`new`](Self::new) with the timers worked out, in microseconds (a
+    /// constant line's fold where `new` is inlined). The server calls it out of line, so
     /// that its framer is written straight into place.
     #[inline]
-    pub(crate) const fn with_timers(
-        mode: M,
-        side: S,
-        t15: Duration,
-        t35: Duration,
-        now: Duration,
-    ) -> Self {
+    pub(crate) const fn with_timers(mode: M, side: S, t15: u64, t35: u64, now: Duration) -> Self {
         Framer {
             mode,
             side,
             t15,
             t35,
             state: State::Quiet,
-            last: now,
+            last: micros(now),
             buf: [0; MAX_ADU],
             head: 0,
             len: 0,
@@ -298,8 +296,8 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
 
     /// Overrides t1.5 and t3.5 (slow or jittery devices).
     pub fn set_timers(&mut self, t15: Duration, t35: Duration) {
-        self.t15 = t15;
-        self.t35 = t35;
+        self.t15 = micros(t15);
+        self.t35 = micros(t35);
     }
 
     /// Bytes dropped so far (bad frames, garbage).
@@ -307,10 +305,11 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
         self.discarded
     }
 
-    fn silence(&self) -> Duration {
+    /// The silence that ends a frame, in microseconds.
+    fn silence(&self) -> u64 {
         match self.mode.mode() {
             Mode::Timing => self.t35,
-            Mode::Length { silence } => silence,
+            Mode::Length { silence } => micros(silence),
         }
     }
 
@@ -319,6 +318,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     /// [`poll_frame`](Self::poll_frame).
     pub fn feed(&mut self, now: Duration, bytes: &[u8]) -> usize {
         self.handle_timeout(now);
+        let now = micros(now);
         let mut used = 0;
         for &b in bytes {
             if self.ready.is_some() {
@@ -334,7 +334,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
         used
     }
 
-    fn timing_byte(&mut self, now: Duration, b: u8) {
+    fn timing_byte(&mut self, now: u64, b: u8) {
         let gap = now.saturating_sub(self.last);
         match self.state {
             // (Draining is length mode only.)
@@ -452,11 +452,13 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     fn plausible(&self, f: &[u8]) -> bool {
         match self.side.side() {
             Side::Requests => {
-                let request = crate::frame::split(f)
-                    .and_then(|(a, pdu)| Ok((a, Request::decode_in(pdu, self.side.functions())?)));
-                match request {
-                    Ok((_, Request::Custom { .. })) | Err(_) => false,
-                    Ok((address, _)) => address <= 247,
+                // Its CRC is good: it was found by it.
+                let Some((address, pdu)) = crate::frame::parts(f, false) else {
+                    return false;
+                };
+                match decode_request(self.side, pdu) {
+                    Ok(Request::Custom { .. }) | Err(_) => false,
+                    Ok(_) => address <= 247,
                 }
             }
             Side::Responses => match decode_response(f) {
@@ -684,7 +686,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
             self.drain();
             return;
         }
-        if now.saturating_sub(self.last) < self.silence() {
+        if micros(now).saturating_sub(self.last) < self.silence() {
             return;
         }
         match (self.state, self.mode.mode()) {
@@ -729,7 +731,9 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     pub fn poll_timeout(&self) -> Option<Duration> {
         match (self.state, self.mode.mode()) {
             (State::Idle, _) | (State::Quiet, Mode::Length { .. }) if self.len == 0 => None,
-            _ => Some(self.last.saturating_add(self.silence())),
+            _ => Some(Duration::from_micros(
+                self.last.saturating_add(self.silence()),
+            )),
         }
     }
 
@@ -768,15 +772,49 @@ impl<S: Sided, M: Delimiting> defmt::Format for Framer<S, M> {
             "Framer {{ mode: {}, side: {}, t15: {}, t35: {}, state: {}, last: {}, held: {=usize}, ready: {}, discarded: {=u64} }}",
             self.mode.mode(),
             self.side.side(),
-            self.t15,
-            self.t35,
+            Duration::from_micros(self.t15),
+            Duration::from_micros(self.t35),
             self.state,
-            self.last,
+            Duration::from_micros(self.last),
             self.len,
             self.ready,
             self.discarded
         );
     }
+}
+
+/// Why [`decode_request`] refused a request PDU: all a server needs to
+/// know (exception 01 or 03), where an [`Error`] carries its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// [`Error::Function`]: a code outside the side's functions.
+    Function,
+    /// Any other error: a malformed request.
+    Malformed,
+}
+
+/// A request PDU decoded as `side`'s framer takes it (only its
+/// [`functions`](Sided::functions)): out of line, so that the server and
+/// the framer's check of frames found in garbage share one decoder, and
+/// refusing with a [`Refused`], so that no [`Error`]'s evidence is built.
+#[inline(never)]
+pub(crate) fn decode_request<S: Sided>(side: S, pdu: &[u8]) -> Result<Request<'_>, Refused> {
+    Request::decode_in(pdu, side.functions()).map_err(|e| match e {
+        Error::Function { .. } => Refused::Function,
+        _ => Refused::Malformed,
+    })
+}
+
+/// `d` in whole microseconds (saturating: `Duration::MAX` is the
+/// latest time there is).
+#[inline(never)]
+const fn micros(d: Duration) -> u64 {
+    let secs = d.as_secs();
+    // Below 2^44 s, the product and the sum fit: no overflow checks.
+    if secs >> 44 != 0 {
+        return u64::MAX;
+    }
+    secs * 1_000_000 + d.subsec_micros() as u64
 }
 
 fn valid_crc(f: &[u8]) -> bool {

@@ -28,10 +28,10 @@ use core::marker::PhantomData;
 use core::time::Duration;
 
 use crate::{
-    BROADCAST, Bits, Error, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
-    framer::{Delimiting, Framer, Mode, Side, Sided},
+    BROADCAST, Bits, Exception, Line, MAX_ADU, Request, Response, Words, crc16, file,
+    framer::{Delimiting, Framer, Mode, Refused, Side, Sided},
     pdu::MAX_PDU,
-    timing::{t15, t35},
+    timing::{t15_micros, t35_micros},
 };
 
 /// How many coils or discrete inputs a read asks the [`Handler`] for at
@@ -319,8 +319,8 @@ impl<H: Handler> Sided for Served<H> {
 #[inline(never)]
 fn framer<H: Handler, M: Delimiting>(
     mode: M,
-    t15: Duration,
-    t35: Duration,
+    t15: u64,
+    t35: u64,
     now: Duration,
 ) -> Framer<Served<H>, M> {
     Framer::with_timers(mode, Served(PhantomData), t15, t35, now)
@@ -345,7 +345,7 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
     /// to link one framer only).
     pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: M, now: Duration) -> Self {
         Server {
-            framer: framer(mode, t15(&line), t35(&line), now),
+            framer: framer(mode, t15_micros(&line), t35_micros(&line), now),
             tx_len: 0,
             core: Core {
                 handler,
@@ -411,7 +411,9 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
                 return;
             };
             let Ok(n) = frame else { continue };
-            self.tx_len = self.core.process(&mut self.framer, n);
+            // In length mode the framer found the frame by its CRC.
+            let checked = self.framer.checks_crc();
+            self.tx_len = self.core.process(&mut self.framer, n, checked);
         }
     }
 
@@ -422,7 +424,7 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
     /// framer holds are kept, unless the two do not fit beside them.
     pub fn process(&mut self, adu: &[u8]) {
         self.tx_len = match self.framer.load(adu) {
-            Some(n) => self.core.process(&mut self.framer, n),
+            Some(n) => self.core.process(&mut self.framer, n, false),
             // Longer than any ADU: a bad frame, as `split` would say.
             None => {
                 let c = &mut self.core.counters;
@@ -437,9 +439,17 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
 impl<H: Handler> Core<H> {
     /// Answers the request ADU at the front of `framer`'s buffer (`n`
     /// bytes) in place, the reply written over it; the reply's length, 0
-    /// for none.
-    fn process<M: Delimiting>(&mut self, framer: &mut Framer<Served<H>, M>, n: usize) -> usize {
-        let len = self.respond(framer, n);
+    /// for none. Out of line: its locals (the decoded request, a read's
+    /// piece) are on the stack only while a request is answered, not in
+    /// the frame of the loop that feeds the server (88 B less there).
+    #[inline(never)]
+    fn process<M: Delimiting>(
+        &mut self,
+        framer: &mut Framer<Served<H>, M>,
+        n: usize,
+        checked: bool,
+    ) -> usize {
+        let len = self.respond(framer, n, checked);
         // A restart (08/01) clears the counters after its echo (AP §6.8.1).
         if core::mem::take(&mut self.restart) {
             self.counters = Counters::default();
@@ -453,11 +463,17 @@ impl<H: Handler> Core<H> {
     /// given by then): `framer.reply_room(need)` hands out the buffer for
     /// a reply of up to `need` bytes. The address byte, and the request's
     /// first bytes that a write's reply echoes, are already in place.
-    fn respond<M: Delimiting>(&mut self, framer: &mut Framer<Served<H>, M>, n: usize) -> usize {
+    fn respond<M: Delimiting>(
+        &mut self,
+        framer: &mut Framer<Served<H>, M>,
+        n: usize,
+        checked: bool,
+    ) -> usize {
         self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
-        let (address, pdu) = match crate::frame::split(framer.front(n)) {
-            Ok(x) => x,
-            Err(_) => {
+        // Its CRC checked unless `checked` already.
+        let (address, pdu) = match crate::frame::parts(framer.front(n), !checked) {
+            Some(x) => x,
+            None => {
                 self.counters.bus_errors = self.counters.bus_errors.wrapping_add(1);
                 return 0;
             }
@@ -474,7 +490,7 @@ impl<H: Handler> Core<H> {
         // `H::FUNCTIONS`, a constant, so the arms of the others fold away
         // (they are never decoded: `Request::decode_in`).
         let on = |f: Functions| H::FUNCTIONS.intersects(f);
-        let reply = match Request::decode_in(pdu, H::FUNCTIONS) {
+        let reply = match crate::framer::decode_request(Served::<H>(PhantomData), pdu) {
             // A broadcast read is dropped without effect.
             Ok(r) if broadcast && !r.broadcastable() => None,
             Ok(Request::Diagnostics { sub, .. }) if on(Functions::DIAGNOSTICS) => {
@@ -619,15 +635,15 @@ impl<H: Handler> Core<H> {
             // A code outside a narrowed set, answered as a valid request
             // the handler's default method refuses would be: dropped when
             // broadcast (unless a write) or in listen-only mode.
-            Err(Error::Function { .. })
+            Err(Refused::Function)
                 if !H::FUNCTIONS.contains(Functions::all())
                     && !asked.is_empty()
                     && (broadcast && !BROADCASTABLE.intersects(asked) || self.listen_only) =>
             {
                 None
             }
-            Err(Error::Function { .. }) => Some(Err(Exception::IllegalFunction)),
-            Err(_) => Some(Err(Exception::IllegalDataValue)),
+            Err(Refused::Function) => Some(Err(Exception::IllegalFunction)),
+            Err(Refused::Malformed) => Some(Err(Exception::IllegalDataValue)),
         };
         let Some(reply) = reply else {
             self.counters.no_response = self.counters.no_response.wrapping_add(1);

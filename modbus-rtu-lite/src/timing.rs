@@ -16,19 +16,29 @@ pub const LINE: Line = Line::new(19_200, Parity::Even, 1);
 /// The inter-character time-out t1.5 on `line`: 1.5 characters, or 750 µs
 /// above 19200 baud, rounded up to the microsecond.
 pub const fn t15(line: &Line) -> Duration {
+    Duration::from_micros(t15_micros(line))
+}
+
+/// [`t15`] in microseconds, as the framer keeps it.
+pub(crate) const fn t15_micros(line: &Line) -> u64 {
     if line.baud > 19_200 {
-        return Duration::from_micros(750);
+        return 750;
     }
-    Duration::from_micros(div_up(line.bits() as u64 * 1_500_000, line.baud as u64))
+    div_up(line.bits() as u64 * 1_500_000, line.baud as u64)
 }
 
 /// The inter-frame delay t3.5 on `line`: 3.5 characters, or 1750 µs above
 /// 19200 baud, rounded up to the microsecond.
 pub const fn t35(line: &Line) -> Duration {
+    Duration::from_micros(t35_micros(line))
+}
+
+/// [`t35`] in microseconds, as the framer keeps it.
+pub(crate) const fn t35_micros(line: &Line) -> u64 {
     if line.baud > 19_200 {
-        return Duration::from_micros(1750);
+        return 1750;
     }
-    Duration::from_micros(div_up(line.bits() as u64 * 3_500_000, line.baud as u64))
+    div_up(line.bits() as u64 * 3_500_000, line.baud as u64)
 }
 
 /// The Modbus timers as methods of the workspace's one [`Line`]:
