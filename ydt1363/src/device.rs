@@ -236,6 +236,19 @@ impl<const N: usize> Device<N> {
     /// bad frame for one of its addresses is answered here (see
     /// [`poll_transmit`](Self::poll_transmit)).
     pub fn feed(&mut self, bytes: &[u8]) -> (usize, Option<Request>) {
+        let (n, request) = self.feed_frame(bytes);
+        // A `~` that cuts a partial frame off is not taken with it: take
+        // it now, so that every call makes progress (the serve loop stops
+        // at a call that takes nothing and asks nothing). The cut-off
+        // frame gets no answer, so nothing written is overwritten.
+        if n == 0 && request.is_none() && !bytes.is_empty() {
+            return self.feed_frame(bytes);
+        }
+        (n, request)
+    }
+
+    /// Feeds bytes up to the end of at most one frame.
+    fn feed_frame(&mut self, bytes: &[u8]) -> (usize, Option<Request>) {
         let (first, count) = (self.first, self.count);
         let (n, ev) = self.framer.feed(bytes);
         let outcome = match ev {
@@ -392,6 +405,24 @@ mod tests {
             }
         }
         (got, sent)
+    }
+
+    #[test]
+    fn a_chunk_that_starts_by_cutting_a_frame_off_is_not_lost() {
+        // Found by fuzz/fuzz_targets/ydt1363_device.rs: a chunk that
+        // starts with the next frame's `~` cut the partial one off without
+        // taking the `~`, so feed returned (0, None), and the serve loop,
+        // which stops there, dropped the chunk and the request in it.
+        let mut d = Device::<1024>::new(2, 1);
+        assert_eq!(d.feed(b"~2002"), (5, None));
+        let (n, r) = d.feed(b"~20024642E00202FD33\r");
+        assert!(n > 0 || r.is_some(), "no progress");
+        let mut d = Device::<1024>::new(2, 1);
+        d.feed(b"~2002");
+        let (got, sent) = run(&mut d, b"~20024642E00202FD33\r");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].command, Command::Analog { pack: 2 });
+        assert!(sent.is_empty());
     }
 
     #[test]
