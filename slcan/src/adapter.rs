@@ -77,6 +77,12 @@ impl<const TX: usize> Adapter<TX> {
         }
     }
 
+    /// `kind`, the four characters and CR, as one line.
+    fn put_reply(&mut self, kind: u8, chars: [u8; 4]) {
+        let [a, b, c, d] = chars;
+        self.put(&[kind, a, b, c, d, b'\r']);
+    }
+
     fn command(&mut self, line: &[u8]) -> Option<Host> {
         match line.first() {
             Some(b'O') => {
@@ -89,18 +95,10 @@ impl<const TX: usize> Adapter<TX> {
                 self.put(b"\r");
                 return Some(Host::Close);
             }
-            Some(b'V') => {
-                let v = self.version;
-                self.put(b"V");
-                self.put(&v);
-                self.put(b"\r");
-            }
-            Some(b'N') => {
-                let n = self.serial;
-                self.put(b"N");
-                self.put(&n);
-                self.put(b"\r");
-            }
+            // Each reply in one piece: what does not fit is dropped whole,
+            // never cut to a "V\r" (or a "V" the next line runs on from).
+            Some(b'V') => self.put_reply(b'V', self.version),
+            Some(b'N') => self.put_reply(b'N', self.serial),
             Some(b'S' | b's' | b'Z' | b'F' | b'X' | b'W' | b'M' | b'm') => self.put(b"\r"),
             _ => self.put(&[0x07]),
         }
@@ -219,5 +217,35 @@ mod tests {
         }
         assert_eq!(a.poll_transmit(Duration::ZERO).map(<[u8]>::len), Some(11));
         assert_eq!(a.overflow(), 3);
+    }
+
+    /// Found by the `slcan_adapter` fuzz target: with room for only part
+    /// of a version reply, the adapter wrote "V" and CR without the
+    /// version (or "V" alone, the next line running on from it).
+    #[test]
+    fn a_reply_that_does_not_fit_is_dropped_whole() {
+        let mut a: Adapter<8> = Adapter::new(*b"1013", *b"SIM1");
+        let (out, n, _) = feed_all_small(&mut a, b"V\rV\r");
+        assert_eq!(
+            &out[..n],
+            b"V1013\r",
+            "the second reply is dropped, not cut"
+        );
+        assert_eq!(a.overflow(), 1);
+        let (out, n, _) = feed_all_small(&mut a, b"S6\rN\r");
+        assert_eq!(&out[..n], b"\rNSIM1\r");
+    }
+
+    fn feed_all_small(a: &mut Adapter<8>, mut bytes: &[u8]) -> ([u8; 8], usize, Option<Host>) {
+        let mut got = None;
+        while !bytes.is_empty() {
+            let (n, r) = a.feed(Duration::ZERO, bytes);
+            got = r.or(got);
+            bytes = &bytes[n..];
+        }
+        let mut out = [0u8; 8];
+        let sent = a.poll_transmit(Duration::ZERO).unwrap_or_default();
+        out[..sent.len()].copy_from_slice(sent);
+        (out, sent.len(), got)
     }
 }
