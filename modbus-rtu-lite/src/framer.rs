@@ -213,8 +213,9 @@ enum Start {
     /// A frame of this length with a good CRC.
     Frame(usize),
     /// A frame in progress: its predicted length (or the bytes needed to
-    /// predict it) has not arrived yet.
-    InProgress,
+    /// predict it) has not arrived yet; the length when it is known
+    /// exactly, else 0.
+    InProgress(usize),
     /// A frame only silence can end (FC08/00, custom codes), or garbage.
     Open,
     /// Not a frame start.
@@ -254,6 +255,11 @@ pub struct Framer<S = Side, M = Mode> {
     /// Length mode: offsets `1..searched` hold no frame, now or later
     /// (see [`Framer::later_frame`]).
     searched: usize,
+    /// Length mode: the length of the frame at the head, once its first
+    /// bytes have told it exactly and before it is complete (0 when not
+    /// known). Bytes are appended up to it without predicting again: what
+    /// a frame starts with does not change as bytes arrive.
+    want: usize,
 }
 
 impl<S: Sided, M: Delimiting> Framer<S, M> {
@@ -291,6 +297,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
             discarded: 0,
             rescan: false,
             searched: 0,
+            want: 0,
         }
     }
 
@@ -370,11 +377,16 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     }
 
     fn length_byte(&mut self, b: u8) {
-        self.state = State::Receiving { bad: None };
-        self.rescan = false;
-        if self.len == MAX_ADU {
-            // Nothing this long is a frame: shed the oldest byte.
-            self.drop_front(1);
+        // Once the head frame's length is known, bytes are appended up to
+        // it and the buffer is looked at again only at its last byte.
+        let known = self.len < self.want;
+        if !known {
+            self.state = State::Receiving { bad: None };
+            self.rescan = false;
+            if self.len == MAX_ADU {
+                // Nothing this long is a frame: shed the oldest byte.
+                self.drop_front(1);
+            }
         }
         if self.head + self.len == MAX_ADU {
             self.compact();
@@ -383,7 +395,9 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
             *slot = b;
             self.len += 1;
         }
-        self.scan();
+        if !known || self.len == self.want {
+            self.scan();
+        }
     }
 
     fn predict(&self, b: &[u8]) -> length::Length {
@@ -402,12 +416,12 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
         }
         match self.predict(b) {
             length::Length::Exact(n) if !(4..=MAX_ADU).contains(&n) => Start::Not,
-            length::Length::Exact(n) if n > b.len() => Start::InProgress,
+            length::Length::Exact(n) if n > b.len() => Start::InProgress(n),
             length::Length::Exact(n) => match b.get(..n) {
                 Some(f) if valid_crc(f) => Start::Frame(n),
                 _ => Start::Not,
             },
-            length::Length::AtLeast(_) => Start::InProgress,
+            length::Length::AtLeast(_) => Start::InProgress(0),
             length::Length::Unknown => Start::Open,
         }
     }
@@ -434,7 +448,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
                     found = Some(k);
                     break;
                 }
-                Start::InProgress => break,
+                Start::InProgress(_) => break,
                 Start::Frame(_) | Start::Open | Start::Not => k += 1,
             }
         }
@@ -492,6 +506,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
 
     /// Removes the `n` oldest bytes (moves none).
     fn shift(&mut self, n: usize) {
+        self.want = 0;
         let n = n.min(self.len);
         self.head += n;
         self.len -= n;
@@ -592,6 +607,7 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
     /// buffer could still start one. Behind a head only silence could end,
     /// a complete frame is taken at once, the bytes in front of it dropped.
     fn scan(&mut self) {
+        self.want = 0;
         loop {
             let frame = self.held();
             if frame.is_empty() {
@@ -616,7 +632,10 @@ impl<S: Sided, M: Delimiting> Framer<S, M> {
                     return;
                 }
                 // Wait for the rest; a frame behind it waits too.
-                Start::InProgress => return,
+                Start::InProgress(want) => {
+                    self.want = want;
+                    return;
+                }
                 // Not a frame here: drop one byte and look again.
                 Start::Not => self.drop_front(1),
             }
