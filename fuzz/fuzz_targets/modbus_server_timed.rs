@@ -9,15 +9,17 @@
 //! the reply once; every reply at most 256 bytes, its CRC good, accepted
 //! by `decode_response`, from one of the server's addresses; and it
 //! answers a request frame that has ended: bytes fed since the last reply
-//! from that address, with that function code and a good CRC, and in
-//! timing mode framed by t3.5 of silence on both sides with no gap over
-//! t1.5 inside.
+//! from that address, with that function code and a good CRC; in timing
+//! mode framed by t3.5 of silence on both sides with no gap over t1.5
+//! inside, in length mode of its predicted length or, when only silence
+//! delimits it, followed by that silence.
 #![no_main]
 
 use core::time::Duration;
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use modbus_rtu_lite::length::{self, Length};
 use modbus_rtu_lite::{
     Delimiting, LengthMode, Line, Mode, Parity, Server, Timing, TimingMode, crc16, decode_response,
 };
@@ -84,6 +86,8 @@ fn micros(d: Duration) -> u64 {
 struct Run<M: Delimiting> {
     s: Server<Everything, M>,
     timing: bool,
+    /// Length mode's silence, in µs.
+    silence: u64,
     t15: u64,
     t35: u64,
     now: Duration,
@@ -172,6 +176,19 @@ impl<M: Delimiting> Run<M> {
                 if self.timing && time(end) - fed[j].1 < self.t35 {
                     continue;
                 }
+                // Length mode: a frame of its predicted length, or one
+                // only silence delimits, followed by that silence.
+                if !self.timing {
+                    let adu: Vec<u8> = fed[i..end].iter().map(|&(b, _)| b).collect();
+                    let fits = match length::request(&adu) {
+                        Length::Exact(n) => n == adu.len(),
+                        Length::AtLeast(_) => false,
+                        Length::Unknown => time(end) - fed[j].1 >= self.silence,
+                    };
+                    if !fits {
+                        continue;
+                    }
+                }
                 best = Some(end);
                 break;
             }
@@ -247,6 +264,10 @@ fn run<M: Delimiting>(mode: M, line: Line, u: &mut Unstructured<'_>) {
     let mut r = Run {
         s: Server::new(Everything::new(), ADDRESSES, line, mode, Duration::ZERO),
         timing: mode.mode() == Mode::Timing,
+        silence: match mode.mode() {
+            Mode::Timing => 0,
+            Mode::Length { silence } => micros(silence),
+        },
         t15: micros(line.t15()),
         t35: micros(line.t35()),
         now: Duration::ZERO,
