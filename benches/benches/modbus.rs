@@ -369,9 +369,7 @@ fn read_coils(c: &mut Criterion) {
             let Ok((_, Response::ReadCoils(bits))) = decode_response(black_box(&response)) else {
                 unreachable!()
             };
-            for (slot, v) in out.iter_mut().zip(bits.iter()) {
-                *slot = v;
-            }
+            bits.unpack(&mut out);
             out[1998]
         })
     });
@@ -727,9 +725,7 @@ fn write_coils(c: &mut Criterion) {
             else {
                 unreachable!()
             };
-            for (slot, v) in out.iter_mut().zip(coils.iter()) {
-                *slot = v;
-            }
+            coils.unpack(&mut out);
             out[1965]
         })
     });

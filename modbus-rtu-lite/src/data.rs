@@ -81,6 +81,28 @@ impl<'a> Bits<'a> {
     pub const fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
+
+    /// Unpacks the bits into `out`, one `bool` each, in order, as
+    /// [`iter`](Self::iter) yields them; returns how many were written (the
+    /// fewer of [`len`](Self::len) and `out.len()`). A byte's eight bits go
+    /// out in one step, which the compiler vectorises: several times
+    /// faster than `iter` on a long read.
+    pub fn unpack(&self, out: &mut [bool]) -> usize {
+        let n = usize::from(self.count).min(out.len());
+        let out = out.get_mut(..n).unwrap_or_default();
+        let whole = (n / 8).min(self.bytes.len());
+        for (chunk, &byte) in out.chunks_exact_mut(8).take(whole).zip(self.bytes) {
+            for (k, slot) in chunk.iter_mut().enumerate() {
+                *slot = byte >> k & 1 != 0;
+            }
+        }
+        // The last, partial byte; and `false` past the bytes, as `iter`.
+        for (k, slot) in out.iter_mut().enumerate().skip(whole * 8) {
+            let byte = self.bytes.get(k / 8).copied().unwrap_or(0);
+            *slot = byte >> (k % 8) & 1 != 0;
+        }
+        n
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -208,6 +230,7 @@ impl Exception {
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
 
     #[test]
     fn views_read_the_wire_order() {
@@ -222,6 +245,20 @@ mod tests {
         assert_eq!(b.get(8), Some(true));
         assert_eq!(b.get(10), None);
         assert_eq!(b.iter().filter(|x| *x).count(), 6);
+        // `unpack` writes what `iter` yields, for every count and room,
+        // and counts past the bytes.
+        let bytes = [0b1100_1101, 0b0101_0001, 0xFF, 0x00, 0b1000_0001];
+        for count in 0..=48u16 {
+            let b = Bits::new(&bytes, count);
+            let all: std::vec::Vec<bool> = b.iter().collect();
+            for room in [0, 1, 7, 8, 9, 16, 17, 40, 50] {
+                let mut out = [true; 50];
+                let n = b.unpack(&mut out[..room]);
+                assert_eq!(n, usize::from(count).min(room), "{count} {room}");
+                assert_eq!(&out[..n], &all[..n], "{count} {room}");
+                assert!(out[n..room].iter().all(|&x| x), "nothing past n");
+            }
+        }
         for c in 0..=255u8 {
             assert_eq!(Exception::from_code(c).code(), c);
         }
