@@ -102,7 +102,7 @@ done
 rm -rf target/package-check
 CARGO_TARGET_DIR=target/package-check cargo package --workspace --allow-dirty --exclude examples --exclude benches
 
-step "fuzz smoke (${FUZZ_SECONDS:=15} s per target, seeds from the captures)"
+step "fuzz smoke (${FUZZ_SECONDS:=10} s per target, seeds from the captures)"
 if rustup toolchain list | grep -q '^nightly'; then
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
     for t in $(cd fuzz && cargo +nightly fuzz list); do
