@@ -2,7 +2,7 @@
 //! requests (whole, damaged, in chunks) at arbitrary times through `feed`,
 //! `handle_timeout` at `poll_timeout` or at any time, `poll_transmit` now
 //! or later; either framer mode (`Mode` at run time, or `TimingMode` /
-//! `LengthMode` fixed), three line speeds, the shared handler with every
+//! `LengthMode` / `SimpleLengthMode` fixed), three line speeds, the shared handler with every
 //! kind of data (`common/modbus_handler.rs`).
 //!
 //! What must hold: no panic; `feed` takes a byte or has a reply waiting;
@@ -21,7 +21,8 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use modbus_rtu_lite::length::{self, Length};
 use modbus_rtu_lite::{
-    Delimiting, LengthMode, Line, Mode, Parity, Server, Timing, TimingMode, crc16, decode_response,
+    Delimiting, LengthMode, Line, Mode, Parity, Server, SimpleLengthMode, Timing, TimingMode,
+    crc16, decode_response,
 };
 
 #[path = "common/modbus_handler.rs"]
@@ -292,7 +293,7 @@ fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok((which, baud, silence)) = (|| -> Result<(u8, u32, u64)> {
         Ok((
-            u.int_in_range(0..=3u8)?,
+            u.int_in_range(0..=4u8)?,
             *u.choose(&[9600, 19_200, 115_200])?,
             u.int_in_range(1..=20_000)?,
         ))
@@ -305,6 +306,7 @@ fuzz_target!(|data: &[u8]| {
         0 => run(Mode::Timing, line, &mut u),
         1 => run(Mode::Length { silence }, line, &mut u),
         2 => run(TimingMode, line, &mut u),
-        _ => run(LengthMode { silence }, line, &mut u),
+        3 => run(LengthMode { silence }, line, &mut u),
+        _ => run(SimpleLengthMode { silence }, line, &mut u),
     }
 });

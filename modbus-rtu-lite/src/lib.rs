@@ -41,7 +41,8 @@ pub use frame::{
     encode_request, encode_response,
 };
 pub use framer::{
-    Delimiting, Framer, LengthMode, Mode, RequestSide, ResponseSide, Side, Sided, TimingMode,
+    Delimiting, Framer, LengthMode, Mode, RequestSide, ResponseSide, Side, Sided, SimpleLengthMode,
+    TimingMode,
 };
 pub use pdu::{DeviceId, Request, Response};
 pub use server::{Counters, Functions, Handler, Server};

@@ -157,6 +157,12 @@ pub trait Handler {
     /// Default: all of them (each method's default answers 01).
     const FUNCTIONS: Functions = Functions::all();
 
+    /// Whether the server keeps its [`Counters`] (what FC08 and FC0B/0C
+    /// report, and [`Server::counters`]). A firmware image that reads
+    /// neither sets it `false` and links no counting; FC08's counters then
+    /// read 0. Default: kept.
+    const COUNTERS: bool = true;
+
     /// FC01: fill `out` (one entry per coil) from `start`. A read of more
     /// than [`COIL_PIECE`] coils comes as several calls, in order, each
     /// for the next piece; an exception from any of them answers the read.
@@ -427,9 +433,8 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
             Some(n) => self.core.process(&mut self.framer, n, false),
             // Longer than any ADU: a bad frame, as `split` would say.
             None => {
-                let c = &mut self.core.counters;
-                c.bus_messages = c.bus_messages.wrapping_add(1);
-                c.bus_errors = c.bus_errors.wrapping_add(1);
+                self.core.count(|c| &mut c.bus_messages);
+                self.core.count(|c| &mut c.bus_errors);
                 0
             }
         };
@@ -451,7 +456,7 @@ impl<H: Handler> Core<H> {
     ) -> usize {
         let len = self.respond(framer, n, checked);
         // A restart (08/01) clears the counters after its echo (AP §6.8.1).
-        if core::mem::take(&mut self.restart) {
+        if H::FUNCTIONS.contains(Functions::DIAGNOSTICS) && core::mem::take(&mut self.restart) {
             self.counters = Counters::default();
         }
         len
@@ -463,18 +468,27 @@ impl<H: Handler> Core<H> {
     /// given by then): `framer.reply_room(need)` hands out the buffer for
     /// a reply of up to `need` bytes. The address byte, and the request's
     /// first bytes that a write's reply echoes, are already in place.
+    /// Counts one in the counter `which` picks, if the handler keeps them.
+    #[inline(always)]
+    fn count(&mut self, which: impl FnOnce(&mut Counters) -> &mut u16) {
+        if H::COUNTERS {
+            let c = which(&mut self.counters);
+            *c = c.wrapping_add(1);
+        }
+    }
+
     fn respond<M: Delimiting>(
         &mut self,
         framer: &mut Framer<Served<H>, M>,
         n: usize,
         checked: bool,
     ) -> usize {
-        self.counters.bus_messages = self.counters.bus_messages.wrapping_add(1);
+        self.count(|c| &mut c.bus_messages);
         // Its CRC checked unless `checked` already.
         let (address, pdu) = match crate::frame::parts(framer.front(n), !checked) {
             Some(x) => x,
             None => {
-                self.counters.bus_errors = self.counters.bus_errors.wrapping_add(1);
+                self.count(|c| &mut c.bus_errors);
                 return 0;
             }
         };
@@ -482,7 +496,7 @@ impl<H: Handler> Core<H> {
         if !broadcast && !self.addresses.contains(&address) || address > 247 {
             return 0;
         }
-        self.counters.server_messages = self.counters.server_messages.wrapping_add(1);
+        self.count(|c| &mut c.server_messages);
         let function = pdu.first().copied().unwrap_or(0);
         let len = pdu.len();
         let asked = Functions::of(pdu);
@@ -490,13 +504,15 @@ impl<H: Handler> Core<H> {
         // `H::FUNCTIONS`, a constant, so the arms of the others fold away
         // (they are never decoded: `Request::decode_in`).
         let on = |f: Functions| H::FUNCTIONS.intersects(f);
+        // Only FC08 turns listen-only on: without it, the flag is constant.
+        let listening = on(Functions::DIAGNOSTICS) && self.listen_only;
         let reply = match crate::framer::decode_request(Served::<H>(PhantomData), pdu) {
             // A broadcast read is dropped without effect.
             Ok(r) if broadcast && !r.broadcastable() => None,
             Ok(Request::Diagnostics { sub, .. }) if on(Functions::DIAGNOSTICS) => {
                 self.diagnostics(sub, len, pdu_room(framer.reply_room(8)))
             }
-            Ok(_) if self.listen_only => None,
+            Ok(_) if listening => None,
             // Written straight into the reply: no array of 2000 flags or
             // copy of the packed bytes on the stack.
             Ok(
@@ -638,7 +654,7 @@ impl<H: Handler> Core<H> {
             Err(Refused::Function)
                 if !H::FUNCTIONS.contains(Functions::all())
                     && !asked.is_empty()
-                    && (broadcast && !BROADCASTABLE.intersects(asked) || self.listen_only) =>
+                    && (broadcast && !BROADCASTABLE.intersects(asked) || listening) =>
             {
                 None
             }
@@ -646,10 +662,10 @@ impl<H: Handler> Core<H> {
             Err(Refused::Malformed) => Some(Err(Exception::IllegalDataValue)),
         };
         let Some(reply) = reply else {
-            self.counters.no_response = self.counters.no_response.wrapping_add(1);
+            self.count(|c| &mut c.no_response);
             return 0;
         };
-        if broadcast || self.listen_only {
+        if broadcast || listening {
             return 0;
         }
         let pdu_len = match reply {
@@ -672,10 +688,10 @@ impl<H: Handler> Core<H> {
         };
         slot.copy_from_slice(&crc.to_le_bytes());
         match reply {
-            Err(_) => self.counters.exceptions = self.counters.exceptions.wrapping_add(1),
+            Err(_) => self.count(|c| &mut c.exceptions),
             // FC0B does not count itself (AP §6.9).
             Ok(_) if function == 0x0B => {}
-            Ok(_) => self.counters.events = self.counters.events.wrapping_add(1),
+            Ok(_) => self.count(|c| &mut c.events),
         }
         3 + pdu_len
     }
