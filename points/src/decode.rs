@@ -290,15 +290,30 @@ fn from_decimal<'a>(point: &Point<'a>, raw: &'a [u8], at: usize) -> Result<Value
 }
 
 fn check_range<'a>(point: &Point<'_>, value: Value<'a>) -> Result<Value<'a>, PointError> {
-    if let (Some(range), Value::Number(n)) = (point.range, value) {
-        let v = n.value();
-        if !(range.min..=range.max).contains(&v) {
-            return Err(PointError::OutOfRange {
-                value: v,
-                min: range.min,
-                max: range.max,
-            });
-        }
+    if let (Some(range), Value::Number(n)) = (point.range, value)
+        && let Some(value) = outside(n, range)
+    {
+        return Err(PointError::OutOfRange {
+            value,
+            min: range.min,
+            max: range.max,
+        });
     }
     Ok(value)
+}
+
+/// `n`'s value, if it lies outside `range`; compared in double precision.
+#[cfg(not(feature = "range-f32"))]
+fn outside(n: Number, range: crate::Range) -> Option<f64> {
+    let v = n.value();
+    (!(range.min..=range.max).contains(&v)).then_some(v)
+}
+
+/// `n`'s value, if it lies outside `range`; compared in single precision
+/// (the `range-f32` feature): the value as [`Number::value_f32`] gives
+/// it, the bounds rounded to `f32`.
+#[cfg(feature = "range-f32")]
+fn outside(n: Number, range: crate::Range) -> Option<f64> {
+    let v = n.value_f32();
+    (!(range.min as f32..=range.max as f32).contains(&v)).then_some(f64::from(v))
 }

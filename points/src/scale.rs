@@ -29,15 +29,29 @@ impl Scale {
             Scale::Ratio { num, den } => f64::from(num) / f64::from(den),
         }
     }
+
+    /// The factor in single precision, computed in `f32` (see
+    /// [`Number::value_f32`](crate::Number::value_f32)).
+    pub fn factor_f32(self) -> f32 {
+        match self {
+            Scale::Pow10(e) => pow10(e),
+            // Rounded, as a value of more than 24 bits is in f32.
+            Scale::Ratio { num, den } => num as f32 / den as f32,
+        }
+    }
 }
 
-/// 10^e as a float, exact for the powers a table needs.
-pub(crate) fn pow10(e: i8) -> f64 {
-    let mut f = 1.0;
+/// 10^e as a float (`f64` or `f32`), exact for the powers a table needs.
+pub(crate) fn pow10<F>(e: i8) -> F
+where
+    F: From<u8> + core::ops::MulAssign + core::ops::Div<Output = F> + Copy,
+{
+    let ten = F::from(10);
+    let mut f = F::from(1);
     for _ in 0..e.unsigned_abs() {
-        f *= 10.0;
+        f *= ten;
     }
-    if e < 0 { 1.0 / f } else { f }
+    if e < 0 { F::from(1) / f } else { f }
 }
 
 /// Why a scale did not parse.

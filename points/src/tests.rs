@@ -296,6 +296,81 @@ fn one_bad_point_does_not_stop_the_others() {
 }
 
 #[test]
+fn value_f32_is_value_in_single_precision() {
+    let scales = [
+        Scale::Pow10(-3),
+        Scale::Pow10(-1),
+        Scale::ONE,
+        Scale::Pow10(2),
+        Scale::Ratio { num: 1, den: 3 },
+        Scale::Ratio { num: -5, den: 1 },
+    ];
+    for scale in scales {
+        for offset in [0, -40, 1000] {
+            for i in (-70_000i64..70_000).step_by(37) {
+                let raws = [
+                    (Raw::Int(i), i as f64),
+                    (Raw::Decimal { digits: i, exp: -2 }, i as f64 / 100.0),
+                    (Raw::Float(i as f32 / 8.0), i as f64 / 8.0),
+                ];
+                for (raw, plain) in raws {
+                    let n = Number { raw, offset, scale };
+                    let (single, double) = (n.value_f32(), n.value());
+                    if n.exact().is_some() {
+                        // An integer or decimal with a power of ten: one
+                        // rounding, so `value` rounded.
+                        assert_eq!(single, double as f32, "{n:?}");
+                    } else {
+                        // Otherwise a few roundings of f32 (2^-24) on the
+                        // largest term.
+                        let terms = (plain.abs() + f64::from(offset).abs()) * scale.factor().abs();
+                        let err = (f64::from(single) - double).abs();
+                        assert!(
+                            err <= terms * 4.0 / f64::from(1 << 24),
+                            "{n:?}: {single} against {double}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn range_bounds_hold_in_either_precision() {
+    // A battery voltage, 40.0 to 60.0 V, in tenths of a volt (one u16 in
+    // four hex characters). The same answers with `range-f32` (the test
+    // command runs this crate's tests with it too).
+    let volts = Point {
+        range: Some(Range {
+            min: 40.0,
+            max: 60.0,
+        }),
+        scale: Scale::Pow10(-1),
+        ..Point::new(
+            "v",
+            "1",
+            at(0, 2, Unit::Byte, Origin::Payload),
+            Encoding::AsciiHex,
+            Kind::U16,
+        )
+    };
+    let read = |tenths: u16| {
+        let hex = format!("{tenths:04X}");
+        decode(&volts, &Reply::payload(hex.as_bytes())).map(|_| ())
+    };
+    for tenths in [400, 401, 536, 599, 600] {
+        assert!(read(tenths).is_ok(), "{tenths}");
+    }
+    for (tenths, value) in [(399, 39.9), (601, 60.1), (0, 0.0), (u16::MAX, 6553.5)] {
+        let Err(PointError::OutOfRange { value: got, .. }) = read(tenths) else {
+            panic!("{tenths}: {:?}", read(tenths));
+        };
+        assert_eq!(got as f32, value as f32, "{tenths}");
+    }
+}
+
+#[test]
 fn numbers_print_exactly() {
     let n = |raw, offset, scale| Number { raw, offset, scale }.to_string();
     assert_eq!(n(Raw::Int(2301), 0, Scale::Pow10(-1)), "230.1");

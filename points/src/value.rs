@@ -68,16 +68,43 @@ impl Number {
     /// The physical value as a float.
     pub fn value(&self) -> f64 {
         match self.exact() {
-            Some((m, e)) => m as f64 * crate::scale::pow10(e),
+            Some((m, e)) => m as f64 * crate::scale::pow10::<f64>(e),
             None => match self.raw {
                 Raw::Float(_) => f64::from(self.float()),
                 Raw::Int(i) => (i + i64::from(self.offset)) as f64 * self.scale.factor(),
                 Raw::Decimal { digits, exp } => {
-                    (digits as f64 * crate::scale::pow10(exp) + f64::from(self.offset))
+                    (digits as f64 * crate::scale::pow10::<f64>(exp) + f64::from(self.offset))
                         * self.scale.factor()
                 }
             },
         }
+    }
+
+    /// The physical value in single precision, computed in `f32`
+    /// throughout. On a microcontroller whose FPU has no double precision
+    /// (a Cortex-M4F), [`value`](Self::value) links about 4 KB of
+    /// software `f64` arithmetic and this none. An integer or decimal
+    /// with a power-of-ten scale (|digits| up to 2^24) is `value` rounded
+    /// to `f32`; a float, a ratio scale or larger digits are within a few
+    /// `f32` roundings (2^-24 each) of their largest term.
+    pub fn value_f32(&self) -> f32 {
+        if let Some((m, e)) = self.exact() {
+            // One rounding: 10^k is exact in f32 to k = 10.
+            let k = i8::try_from(e.unsigned_abs()).unwrap_or(i8::MAX);
+            let ten_k: f32 = crate::scale::pow10(k);
+            return if e < 0 {
+                m as f32 / ten_k
+            } else {
+                m as f32 * ten_k
+            };
+        }
+        let raw = match self.raw {
+            Raw::Float(f) => f,
+            // Rounded to 24 bits beyond 2^24, as documented.
+            Raw::Int(i) => i as f32,
+            Raw::Decimal { digits, exp } => digits as f32 * crate::scale::pow10::<f32>(exp),
+        };
+        (raw + self.offset as f32) * self.scale.factor_f32()
     }
 
     /// A float raw value scaled in single precision, the precision it
@@ -90,7 +117,7 @@ impl Number {
     /// The value as `m × 10^e` when it is exactly that: an integer or
     /// decimal raw value with a power-of-ten scale (or a ratio that is
     /// an integer).
-    fn exact(&self) -> Option<(i64, i8)> {
+    pub(crate) fn exact(&self) -> Option<(i64, i8)> {
         let (digits, exp) = match self.raw {
             Raw::Int(i) => (i, 0i8),
             Raw::Decimal { digits, exp } => (digits, exp),

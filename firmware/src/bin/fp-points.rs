@@ -13,6 +13,7 @@
 //! meter exists): 230.1 V, 1.25 A, 0.2876 kW.
 //!
 //! Row: meter point table, FC03 register data decode | `solarproto-points`
+//! Result: 2301
 #![no_std]
 #![no_main]
 
@@ -70,7 +71,7 @@ fn main() -> ! {
     let mut volts = None;
     for (point, value) in METER.decode(FC03, "", Reply::registers(FIRST, data)) {
         match value {
-            Ok(Value::Number(v)) if point.name == "voltage" => volts = Some(v.value()),
+            Ok(Value::Number(v)) if point.name == "voltage" => volts = Some(v.value_f32()),
             Ok(Value::Number(_)) => {}
             _ => report::fail(format_args!("point {}", point.name)),
         }
