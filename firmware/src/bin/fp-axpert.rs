@@ -8,6 +8,7 @@
 //! `testdata/captures/axpert.jsonl` (battery at 57.50 V).
 //!
 //! Row: Axpert QPIGS, request encode and reply decode | `axpert-proto`
+//! Result: 5750
 #![no_std]
 #![no_main]
 

@@ -3,6 +3,7 @@
 //! sent on the UART; reports how many frames it sent.
 //!
 //! Row: battery CAN frame set, emitter | `bms-can`
+//! Result: 6
 #![no_std]
 #![no_main]
 

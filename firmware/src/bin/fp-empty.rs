@@ -1,5 +1,7 @@
 //! Footprint: the harness alone (board, UART, stack paint, report), echoing
 //! one byte; subtracted from the other `fp-*` images.
+//!
+//! Result: 120
 #![no_std]
 #![no_main]
 

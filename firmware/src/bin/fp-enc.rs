@@ -10,6 +10,7 @@
 //! ENC drive exists.
 //!
 //! Row: ENC drive read, request encode and reply decode | `enc-ascii`
+//! Result: 5000
 #![no_std]
 #![no_main]
 

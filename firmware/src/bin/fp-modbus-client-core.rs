@@ -2,6 +2,7 @@
 //! with `modbus-core` (a peer, for comparison).
 //!
 //! Row: Modbus FC03 client | `modbus-core` 0.2
+//! Result: 655618
 #![no_std]
 #![no_main]
 

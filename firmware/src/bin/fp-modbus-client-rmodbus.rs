@@ -2,6 +2,7 @@
 //! with `rmodbus` (a peer, for comparison).
 //!
 //! Row: Modbus FC03 client | `rmodbus` 0.13
+//! Result: 655618
 #![no_std]
 #![no_main]
 

@@ -5,6 +5,7 @@
 //! reports the two words as one number.
 //!
 //! Row: Modbus FC03 client | `modbus-rtu-lite` codec
+//! Result: 655618
 #![no_std]
 #![no_main]
 

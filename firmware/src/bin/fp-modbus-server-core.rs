@@ -8,6 +8,7 @@
 //! whole frame to `extract_frame` and `Request::try_from`.
 //!
 //! Row: Modbus server, FC01/03/05/06/10 | `modbus-core` 0.2, dispatch by hand
+//! Result: 6
 #![no_std]
 #![no_main]
 

@@ -3,6 +3,7 @@
 //! storage, eight coils and eight holding registers.
 //!
 //! Row: Modbus server, FC01/03/05/06/10 | `rmodbus` 0.13
+//! Result: 6
 #![no_std]
 #![no_main]
 

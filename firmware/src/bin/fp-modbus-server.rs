@@ -4,6 +4,7 @@
 //! answered [`job::REQUESTS`]; reports how many it answered.
 //!
 //! Row: Modbus server, FC01/03/05/06/10 | `modbus-rtu-lite` `Server`
+//! Result: 6
 #![no_std]
 #![no_main]
 

@@ -3,6 +3,7 @@
 //! identifier.
 //!
 //! Row: SLCAN line decode and frame encode | `slcan`
+//! Result: 854
 #![no_std]
 #![no_main]
 

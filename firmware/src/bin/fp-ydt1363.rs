@@ -11,6 +11,7 @@
 //! crate's own tests and the benches.
 //!
 //! Row: Pylontech 0x42 analog values, request encode and reply decode | `ydt1363`
+//! Result: 26638
 #![no_std]
 #![no_main]
 
