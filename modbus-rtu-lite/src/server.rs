@@ -325,11 +325,19 @@ impl<H: Handler> Sided for Served<H> {
 #[inline(never)]
 fn framer<H: Handler, M: Delimiting>(
     mode: M,
-    t15: u64,
-    t35: u64,
+    (t15, t35): (u64, u64),
     now: Duration,
 ) -> Framer<Served<H>, M> {
     Framer::with_timers(mode, Served(PhantomData), t15, t35, now)
+}
+
+/// t1.5 and t3.5 on `line` in µs, which only timing mode uses: a length
+/// mode fixed at compile time does not link their division.
+fn timers<M: Delimiting>(line: &Line, mode: M) -> (u64, u64) {
+    match mode.mode() {
+        Mode::Timing => (t15_micros(line), t35_micros(line)),
+        Mode::Length { .. } => (0, 0),
+    }
 }
 
 /// Everything but the framer and the reply, so that a request borrowed
@@ -351,7 +359,7 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
     /// to link one framer only).
     pub fn new(handler: H, addresses: [u8; 4], line: Line, mode: M, now: Duration) -> Self {
         Server {
-            framer: framer(mode, t15_micros(&line), t35_micros(&line), now),
+            framer: framer(mode, timers(&line, mode), now),
             tx_len: 0,
             core: Core {
                 handler,
