@@ -13,13 +13,17 @@ pub struct Ascii {
 impl Ascii {
     /// The bytes as sent (up to 8; more are cut).
     pub fn new(bytes: &[u8]) -> Self {
-        let mut a = Ascii::default();
-        let n = bytes.len().min(8);
-        if let (Some(dst), Some(src)) = (a.bytes.get_mut(..n), bytes.get(..n)) {
-            dst.copy_from_slice(src);
+        let (word, len) = crate::message::pad(bytes);
+        Ascii::from_word(word, len)
+    }
+
+    /// The first `len` bytes of `word` (little-endian, zero past them).
+    #[inline]
+    pub(crate) fn from_word(word: u64, len: usize) -> Self {
+        Ascii {
+            bytes: word.to_le_bytes(),
+            len: len as u8,
         }
-        a.len = n as u8;
-        a
     }
 
     /// The bytes as sent.
