@@ -58,20 +58,42 @@ impl Decoder {
             }
             _ => {}
         }
-        // Feed up to a BEL only: it is read on the next call.
-        let upto = input.iter().position(|&b| b == 0x07).unwrap_or(input.len());
-        let fed = input.get(..upto).unwrap_or_default();
-        let (n, ev) = self.inner.feed(fed);
+        // Feed up to a BEL only: it is read on the next call. The line
+        // framer is fed a piece at a time, each up to the next BEL or
+        // through the next CR, so the BEL is looked for only as far as
+        // the framer takes bytes (searching the whole input at each line
+        // made a long input cost its length at every line: quadratic).
+        // The framer takes a run in pieces as it would whole.
+        let mut used = 0;
+        let mut ended_line = false;
+        let ev = loop {
+            let rest = input.get(used..).unwrap_or_default();
+            let stop = rest.iter().position(|&b| b == 0x07 || b == b'\r');
+            // `last`: nothing past this piece is fed in this call.
+            let (piece, last) = match stop {
+                Some(i) if rest.get(i) == Some(&0x07) => (rest.get(..i), true),
+                Some(i) => (rest.get(..=i), false),
+                None => (Some(rest), true),
+            };
+            let piece = piece.unwrap_or_default();
+            let (n, ev) = self.inner.step(piece);
+            used += n;
+            // A CR was taken: the piece ends with the only one it holds.
+            ended_line |= !last && n == piece.len();
+            if ev.is_some() || last || n < piece.len() {
+                break ev;
+            }
+        };
         if matches!(ev, Some(Err(Cut::Overflow { .. }))) {
             self.dropping = true;
-        } else if fed.get(..n).is_some_and(|taken| taken.contains(&b'\r')) {
+        } else if ended_line {
             self.dropping = false;
         }
         let ev = ev.map(|r| match r {
-            Ok(line) => decode_line(line),
+            Ok(()) => decode_line(self.inner.last_frame()),
             Err(Cut::Overflow { .. } | Cut::Interrupted) => Err(Error::TooLong),
         });
-        (n, ev)
+        (used, ev)
     }
 
     /// Bytes passed over so far.
