@@ -2,6 +2,7 @@
 
 use proto_core::{Cut, Delimiters, LineFramer};
 
+use crate::message::fast_frame;
 use crate::{Error, Message, decode_line};
 
 const LINES: Delimiters = Delimiters {
@@ -58,6 +59,17 @@ impl Decoder {
             }
             _ => {}
         }
+        // A whole frame line at the start of the input, outside a line:
+        // decoded where it is. The framer would copy it into its buffer
+        // and be left as it was, holding nothing, no byte passed over.
+        if !self.dropping
+            && !self.inner.in_frame()
+            && let Some(end) = find_bel_or_cr(input)
+            && input.get(end) == Some(&b'\r')
+            && let Some(frame) = input.get(..end).and_then(fast_frame)
+        {
+            return (end + 1, Some(Ok(Message::Frame(frame))));
+        }
         // Feed up to a BEL only: it is read on the next call. The line
         // framer is fed a piece at a time, each up to the next BEL or
         // through the next CR, so the BEL is looked for only as far as
@@ -68,7 +80,7 @@ impl Decoder {
         let mut ended_line = false;
         let ev = loop {
             let rest = input.get(used..).unwrap_or_default();
-            let stop = rest.iter().position(|&b| b == 0x07 || b == b'\r');
+            let stop = find_bel_or_cr(rest);
             // `last`: nothing past this piece is fed in this call.
             let (piece, last) = match stop {
                 Some(i) if rest.get(i) == Some(&0x07) => (rest.get(..i), true),
@@ -114,10 +126,55 @@ impl Decoder {
     }
 }
 
+/// The offset of the first BEL or CR in `bytes`, eight bytes at a time.
+#[inline]
+fn find_bel_or_cr(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = LO * 0x80;
+    // The high bit of each zero byte of `x`, and maybe of bytes above the
+    // lowest zero one (a borrow): the lowest bit set is always right.
+    let zeros = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let x = u64::from_le_bytes(word.try_into().ok()?);
+        let hits = zeros(x ^ (LO * 0x07)) | zeros(x ^ (LO * u64::from(b'\r')));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = bytes.get(at..)?;
+    tail.iter()
+        .position(|&b| b == 0x07 || b == b'\r')
+        .map(|i| at + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     extern crate std;
+
+    #[test]
+    fn finds_the_first_bel_or_cr() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for stop in [0x07, b'\r'] {
+                    // Bytes one off the stops, and 0x80-0xFF, around them.
+                    let mut b: std::vec::Vec<u8> = (0..len)
+                        .map(|i| [0x06, 0x08, 0x0C, 0x0E, 0x87, 0x8D, 0xFF, 0][i % 8])
+                        .collect();
+                    if at < len {
+                        b[at] = stop;
+                        if at + 1 < len {
+                            b[at + 1] = 0x07;
+                        }
+                    }
+                    let want = b.iter().position(|&c| c == 0x07 || c == b'\r');
+                    assert_eq!(find_bel_or_cr(&b), want, "{b:02x?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn takes_any_chunking() {
