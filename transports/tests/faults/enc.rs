@@ -1,17 +1,17 @@
 //! ENC: the drive at address 1, asked for its run frequency (50.00 Hz),
-//! and for its output current (12.5 A) where a second request is needed.
+//! and for its output current (12.5 A) as the second request.
 
 use std::time::Duration;
 
-use embedded_io::ErrorKind;
 use enc_ascii::{
-    Address, Command, Device, Error as Enc, Fault as DriveFault, Incoming, Radix, Reading, Request,
-    Response, ResponseCode,
+    Address, Client, Command, Device, Error as Enc, Fault as DriveFault, Incoming, Radix, Reading,
+    Request, Response, ResponseCode,
 };
 use transports::Error;
-use transports::enc::{DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY, Driver, client};
+use transports::enc::{DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY, client};
 
-use crate::{Fault, Faulty, Side, Time};
+use crate::scenario::{Asked, Column, Failure, Passed};
+use crate::{Side, Time, feed_all};
 
 const RADIX: Radix = Radix::Literal;
 
@@ -29,13 +29,11 @@ fn decode(bytes: &[u8]) -> Response {
 struct Drive(Device);
 
 impl Side for Drive {
-    fn answer(&mut self, mut written: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        while !written.is_empty() {
+    fn answer(&mut self, written: &[u8]) -> Vec<u8> {
+        feed_all(written, |written| {
             let (n, incoming) = self.0.feed(written);
-            written = &written[n..];
             let Some(Incoming::Request(r)) = incoming else {
-                continue;
+                return (n, Vec::new());
             };
             let (_, _, index, _) = r.command.wire();
             let data = match r.command {
@@ -45,16 +43,9 @@ impl Side for Drive {
             };
             let address = self.0.address();
             let code = ResponseCode::Normal;
-            out.extend(encode(&Response::new(
-                address,
-                code,
-                RADIX,
-                DriveFault::None,
-                index,
-                data,
-            )));
-        }
-        out
+            let response = Response::new(address, code, RADIX, DriveFault::None, index, data);
+            (n, encode(&response))
+        })
     }
 
     fn another_address(&mut self, _: &[u8], reply: &[u8]) -> Option<Vec<u8>> {
@@ -72,153 +63,73 @@ impl Side for Drive {
     }
 }
 
-type D = Driver<Faulty<Drive>, Time>;
-
-fn timeout() -> Duration {
-    enc_ascii::timeout_for(DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY)
-}
-
-fn driver() -> D {
-    let time = Time::default();
-    let drive = Drive(Device::new(Address::new(1).unwrap()));
-    let port = Faulty::new(drive, time.clone());
-    Driver::new(
-        port,
-        time,
-        client(DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY, RADIX),
-    )
-}
-
 fn ask(reading: Reading) -> Request {
     Request::new(Address::new(1).unwrap(), Command::Read(reading))
 }
 
-fn succeeds(d: &mut D) {
-    let r = d.ask(&ask(Reading::RunFrequency)).unwrap();
+/// A normal reply from the drive asked, to the reading `index`.
+fn reads(r: Response, index: u8, data: u16) {
     assert_eq!(
         (r.address, r.code, r.index, r.data),
-        (1, ResponseCode::Normal, Some(1), Some(5000))
+        (1, ResponseCode::Normal, Some(index), Some(data))
     );
 }
 
-fn fails(d: &mut D, fault: Fault) -> Error<ErrorKind, Enc> {
-    d.io_mut().inject(fault);
-    match d.ask(&ask(Reading::RunFrequency)) {
-        Ok(r) => panic!("{fault:?}: accepted {r:?}"),
-        Err(e) => e,
+impl Column for Drive {
+    type Side = Drive;
+    type Machine = Client;
+    type Error = Enc;
+
+    fn parts(_: &Time) -> (Drive, Client) {
+        let drive = Drive(Device::new(Address::new(1).unwrap()));
+        (drive, client(DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY, RADIX))
     }
+    fn timeout() -> Duration {
+        enc_ascii::timeout_for(DEFAULT_BAUD, DEFAULT_RESPONSE_DELAY)
+    }
+
+    fn request() -> Request {
+        ask(Reading::RunFrequency)
+    }
+    fn check(answer: Response) {
+        reads(answer, 1, 5000);
+    }
+    fn next() -> Request {
+        ask(Reading::OutputCurrent)
+    }
+    fn check_next(answer: Response) {
+        reads(answer, 3, 125);
+    }
+    const WRITTEN: [&[u8]; 2] = [b"~010B00010194\r", b"~010B00030196\r"];
+
+    /// The half frame is dropped when the next request starts, uncounted.
+    const MID_FRAME: (u32, u64) = (0, 0);
+    /// The late reply echoes the run frequency's index, not the current's.
+    fn late(next: Asked<'_, Self>) {
+        assert!(
+            matches!(
+                next,
+                Err(Error::Protocol(Enc::WrongIndex {
+                    expected: 3,
+                    found: 1
+                }))
+            ),
+            "{next:?}"
+        );
+    }
+    /// The current's own reply.
+    const LATE: Passed<Enc> = Passed::Unsolicited(1);
+    const TWICE: u32 = 1;
+    const ECHO: Passed<Enc> = Passed::Stray(Enc::Echo);
+    const ANOTHER_ADDRESS: Option<Enc> = Some(Enc::WrongAddress {
+        expected: 1,
+        found: 2,
+    });
+    /// The answer to another reading (index 3).
+    const WRONG_COUNT: Failure<Self> = Error::Protocol(Enc::WrongIndex {
+        expected: 1,
+        found: 3,
+    });
 }
 
-#[test]
-fn healthy() {
-    let mut d = driver();
-    succeeds(&mut d);
-    assert_eq!(d.io_mut().requests, [b"~010B00010194\r"]);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn never_answers() {
-    let mut d = driver();
-    let start = d.now();
-    assert!(matches!(fails(&mut d, Fault::Silent), Error::Timeout));
-    assert!(d.now() - start >= timeout());
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn stops_mid_frame() {
-    let mut d = driver();
-    assert!(matches!(fails(&mut d, Fault::MidFrame), Error::Timeout));
-    succeeds(&mut d);
-    let c = d.counters();
-    assert_eq!((c.cut, c.unsolicited, c.stray), (0, 0, 0), "{c:?}");
-}
-
-#[test]
-fn answers_late() {
-    let mut d = driver();
-    assert!(matches!(fails(&mut d, Fault::Late), Error::Timeout));
-    // The late reply echoes the run frequency's index, not the current's.
-    let next = d.ask(&ask(Reading::OutputCurrent));
-    assert!(
-        matches!(
-            next,
-            Err(Error::Protocol(Enc::WrongIndex {
-                expected: 3,
-                found: 1
-            }))
-        ),
-        "{next:?}"
-    );
-    assert_eq!(d.counters().unsolicited, 1, "the current's own reply");
-    succeeds(&mut d);
-}
-
-#[test]
-fn answers_twice() {
-    let mut d = driver();
-    d.io_mut().inject(Fault::Twice);
-    succeeds(&mut d);
-    assert_eq!(d.counters().unsolicited, 1, "the copy");
-    succeeds(&mut d);
-    assert_eq!(d.counters().unsolicited, 1);
-}
-
-#[test]
-fn echoes_the_request() {
-    let mut d = driver();
-    assert!(matches!(fails(&mut d, Fault::Echo), Error::Timeout));
-    assert_eq!(d.counters().stray, 1);
-    assert_eq!(d.machine_mut().poll_stray(), Some(Enc::Echo));
-    succeeds(&mut d);
-}
-
-#[test]
-fn answers_from_another_drive() {
-    let mut d = driver();
-    assert!(matches!(
-        fails(&mut d, Fault::AnotherAddress),
-        Error::Timeout
-    ));
-    assert_eq!(d.counters().stray, 1);
-    assert_eq!(
-        d.machine_mut().poll_stray(),
-        Some(Enc::WrongAddress {
-            expected: 1,
-            found: 2
-        })
-    );
-    succeeds(&mut d);
-    assert_eq!(d.counters().stray, 1);
-}
-
-#[test]
-fn answers_with_the_wrong_shape() {
-    let mut d = driver();
-    assert!(matches!(
-        fails(&mut d, Fault::WrongCount),
-        Error::Protocol(Enc::WrongIndex {
-            expected: 1,
-            found: 3
-        })
-    ));
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn unplugged() {
-    let mut d = driver();
-    assert!(matches!(
-        fails(&mut d, Fault::Unplugged),
-        Error::Io(ErrorKind::BrokenPipe)
-    ));
-    assert!(matches!(
-        d.ask(&ask(Reading::RunFrequency)),
-        Err(Error::Io(ErrorKind::BrokenPipe))
-    ));
-    d.io_mut().replug();
-    succeeds(&mut d);
-}
+scenarios!(Drive in Blocking, addressed);

@@ -17,20 +17,24 @@
 //! is stray (counted, and the client keeps waiting); a frame from the
 //! device asked that does not answer the request ends the transaction with
 //! the protocol's error; a frame while nothing is awaited is unsolicited;
-//! the transport's error is `Error::Io`. After every fault the next
-//! transaction on the same driver succeeds (after "unplugged": once the
-//! port works again).
+//! the transport's error is `Error::Io`. After every fault both requests
+//! succeed on the same driver (after "unplugged": once the port works
+//! again).
 //!
-//! | fault | Axpert (QMOD) | ENC (read run frequency) | Modbus RTU (FC03, 3 registers) | YD/T 1363 (Pylontech 0x92) | SLCAN (`V`, `Open`) |
+//! Each protocol asks two requests: the first is the one every fault is
+//! injected into, the second the one a late reply meets.
+//!
+//! | fault | Axpert (QMOD; QOPM) | ENC (read run frequency; output current) | Modbus RTU (FC03, 3 registers; 1 register) | YD/T 1363 (Pylontech 0x92; 0x4F) | SLCAN (`V`; `Open`) |
 //! |---|---|---|---|---|---|
-//! | never answers | `Timeout` | `Timeout` | `Timeout`, at the deadline | `Timeout` | `Timeout` |
-//! | stops mid-frame | `Timeout`; the half frame dropped when the next request starts | the same | `Timeout`; the half frame cut by the silence (1 cut, 5 bytes discarded) | `Timeout`; dropped when the next request starts | `Timeout`; the half line dropped by the silence after it (`slcan::LINE_GAP`) |
-//! | answers late | `Timeout`; the next request (QOPM) meets QMOD's late reply: `Protocol(Field { index: 1, kind: NotNumber })`, its own reply unsolicited | `Timeout`; the next (output current): `Protocol(WrongIndex { expected: 3, found: 1 })`, its own reply unsolicited | `Timeout`; the next (1 register): `Protocol(NotAnswer { ByteCount, expected: 2, found: 6 })`, its own reply unsolicited | `Timeout`; the next (0x4F) takes the late 0x92 reply, as replies do not name their command (decoding it as 0x4F fails: `Trailing`); its own reply unsolicited | `Timeout`; the next (`Open`): the late version line stray, then `Done` |
+//! | none | both replies; both requests written as the protocol spells them; nothing counted | the same | the same | the same | the same |
+//! | never answers | `Timeout`, in the read slice the deadline falls in | the same | the same (the async driver: exactly at the deadline) | the same | the same |
+//! | stops mid-frame | `Timeout`; the half frame dropped when the next request starts, uncounted | the same | `Timeout`; the half frame cut by the silence (1 cut, 5 bytes discarded) | `Timeout`; dropped when the next request starts, uncounted | `Timeout`; the half line dropped by the silence after it (`slcan::LINE_GAP`), uncounted |
+//! | answers late | `Timeout`; the next request (QOPM) meets QMOD's late reply: `Protocol(Field { index: 1, kind: NotNumber })`, its own reply unsolicited | `Timeout`; the next (output current): `Protocol(WrongIndex { expected: 3, found: 1 })`, its own reply unsolicited | `Timeout`; the next (1 register): `Protocol(NotAnswer { ByteCount, expected: 2, found: 6 })`, its own reply unsolicited | `Timeout`; the next (0x4F) takes the late 0x92 reply, as replies do not name their command (decoding it as 0x4F fails: `Trailing`); its own reply unsolicited | `Timeout`; the next (`Open`): the late version line stray (`Line { offset: 0 }`), then `Done` |
 //! | answers twice | the reply; the copy unsolicited | the same | the same | the reply; the copy, longer than one read, dropped when the next request starts | the reply; the copy unsolicited |
-//! | echoes the request | `Timeout`: no `(`, passed over (7 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`: no frame in it (8 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`, 1 stray (`Echo`) |
+//! | echoes the request | `Timeout`: no `(`, passed over (7 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`: not a reply, dropped by the framer (1 cut, 8 bytes discarded) | `Timeout`, 1 stray (`Echo`) | `Timeout`, 1 stray (`Echo`) |
 //! | another address | none: point to point, no address | `Timeout`, 1 stray (`WrongAddress { expected: 1, found: 2 }`) | `Timeout`, 1 stray (`Mismatch`, unit 2) | `Timeout`, 1 stray (`Mismatch`, ADR 3) | none: one adapter a port, no address |
-//! | wrong count or shape | QOPM's reply to QMOD: `Protocol(Field { index: 1, kind: Width { expected: 1, found: 2 } })` | another index: `Protocol(WrongIndex { expected: 1, found: 3 })` | 4 registers for 3: `Protocol(NotAnswer { ByteCount, expected: 6, found: 8 })` | LENID 2 short of INFO: `Protocol(Length { lenid: 18, found: 20 })` | `Open` acknowledged twice, not three times: `Timeout`; `V` answered by a bare acknowledgement: `Timeout`, 1 stray |
-//! | unplugged | `Io(BrokenPipe)` from the read, then from the write; once replugged, the reply | the same | the same; also through a new driver over the same client | the same | the same |
+//! | wrong count or shape | QOPM's reply to QMOD: `Protocol(Field { index: 1, kind: Width { expected: 1, found: 2 } })` | another index: `Protocol(WrongIndex { expected: 1, found: 3 })` | 4 registers for 3: `Protocol(NotAnswer { ByteCount, expected: 6, found: 8 })` | LENID 2 short of INFO: `Protocol(Length { lenid: 18, found: 20 })` | `V` answered by a bare acknowledgement: `Timeout`, 1 stray (`Line { offset: 0 }`); `Open` acknowledged twice, not three times: `Timeout` |
+//! | unplugged | `Io(BrokenPipe)` from the read, then from the write; once replugged, the replies, also through a new driver over the same client | the same | the same | the same | the same |
 //!
 //! Our own request read back (an RS485 adapter's echo) is stray in every
 //! protocol: the real answer may still follow it.
@@ -42,7 +46,7 @@
 //! whatever the last one left). So a gateway reopens the port in place,
 //! through `io_mut()`, or takes the driver apart (`into_parts`) and builds
 //! a new one over the new port with the same client, which keeps its
-//! counters. Both are shown for Modbus.
+//! counters. Both are shown for every protocol.
 //!
 //! # How the device delivers
 //!
@@ -54,6 +58,18 @@
 //! told apart.
 //!
 //! The async driver runs the Modbus column again ([`asynch`]).
+//!
+//! # How the tests are written
+//!
+//! Each row is written once, as a generic function in [`scenario`], over
+//! any [`scenario::Column`] and either driver. Each protocol's module
+//! is one column: its device side ([`Side`]), its two requests and what
+//! each fault ends in there (`impl Column`), then `scenarios!`, which
+//! makes one `#[test]` a row the protocol has (`enc::answers_late`), and
+//! whatever test only that protocol needs.
+
+#[macro_use]
+mod scenario;
 
 mod asynch;
 mod axpert;
@@ -116,6 +132,19 @@ pub trait Side {
     /// A reply from the device asked with the wrong count, or of the wrong
     /// shape, for `written`.
     fn wrong_count(&mut self, written: &[u8], reply: &[u8]) -> Vec<u8>;
+}
+
+/// Feeds `written` to a device side until all is taken: `feed` takes
+/// what it can and gives back how much, and the answer to the request
+/// that ended there (nothing while none did). The answers, in order.
+pub fn feed_all(mut written: &[u8], mut feed: impl FnMut(&[u8]) -> (usize, Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    while !written.is_empty() {
+        let (n, answer) = feed(written);
+        written = &written[n..];
+        out.extend(answer);
+    }
+    out
 }
 
 /// What the device does wrong with one request.

@@ -1,32 +1,32 @@
 //! Modbus RTU: unit 1, ten holding registers (register n holds 10·n),
-//! asked for registers 2..5 (FC03).
+//! asked for registers 2..5 (FC03), and for register 7 as the second
+//! request.
 
 use std::time::Duration;
 
-use embedded_io::ErrorKind;
 use modbus_rtu_lite::{
-    Config, Error as Modbus, Exception, Field, Handler, Line, Mode, Parity, Request, Response,
-    Server, decode_request, decode_response, encode_request, encode_response,
+    Config, Error as Modbus, Exception, Field, Handler, Line, Mode, Parity, Reply, Request,
+    Response, Server, decode_request, decode_response, encode_request, encode_response,
 };
 use transports::Error;
-use transports::modbus::Driver;
 
-use crate::{Fault, Faulty, Side, Time};
+use crate::scenario::{Asked, Column, Failure, Passed};
+use crate::{Side, Time};
 
-pub const TIMEOUT: Duration = Duration::from_millis(500);
+const TIMEOUT: Duration = Duration::from_millis(500);
 /// Registers 2, 3, 4: 20, 30, 40.
-pub const READ: Request<'static> = Request::ReadHoldingRegisters {
+const READ: Request<'static> = Request::ReadHoldingRegisters {
     start: 2,
     quantity: 3,
 };
 /// Register 7 alone: 70.
-pub const OTHER: Request<'static> = Request::ReadHoldingRegisters {
+const OTHER: Request<'static> = Request::ReadHoldingRegisters {
     start: 7,
     quantity: 1,
 };
 
 /// Register n holds 10·n.
-pub struct Regs;
+struct Regs;
 
 impl Handler for Regs {
     fn read_holding_registers(&mut self, start: u16, out: &mut [u16]) -> Result<(), Exception> {
@@ -37,6 +37,7 @@ impl Handler for Regs {
     }
 }
 
+/// Unit 1 (the async driver's column too).
 pub struct Unit(Server<Regs>);
 
 const LINE: Line = Line::new(9600, Parity::Even, 1);
@@ -45,7 +46,7 @@ const MODE: Mode = Mode::Length {
 };
 
 impl Unit {
-    pub fn new() -> Self {
+    fn new() -> Self {
         Unit(Server::new(Regs, [1, 0, 0, 0], LINE, MODE, Duration::ZERO))
     }
 }
@@ -82,7 +83,7 @@ impl Side for Unit {
     }
 }
 
-pub fn config(time: &Time) -> modbus_rtu_lite::Client {
+fn config(time: &Time) -> modbus_rtu_lite::Client {
     let config = Config {
         mode: MODE,
         timeout: TIMEOUT,
@@ -91,163 +92,78 @@ pub fn config(time: &Time) -> modbus_rtu_lite::Client {
     config.client(transports::Clock::now(time))
 }
 
-fn driver() -> (Driver<Faulty<Unit>, Time>, Time) {
-    let time = Time::default();
-    let port = Faulty::new(Unit::new(), time.clone());
-    (Driver::new(port, time.clone(), config(&time)), time)
-}
-
 /// The registers a reply carries.
-pub fn registers(response: Response<'_>) -> Vec<u16> {
+fn registers(response: Response<'_>) -> Vec<u16> {
     match response {
         Response::ReadHoldingRegisters(w) => w.iter().collect(),
         other => panic!("{other:?}"),
     }
 }
 
-type D = Driver<Faulty<Unit>, Time>;
+impl Column for Unit {
+    type Side = Unit;
+    type Machine = modbus_rtu_lite::Client;
+    type Error = Modbus;
 
-/// Reads registers 2..5 and checks them: the transaction succeeds.
-fn succeeds(d: &mut D) {
-    let reply = d.ask(&(1, READ)).unwrap();
-    assert_eq!(registers(reply.response()), [20, 30, 40]);
-}
-
-fn fails(d: &mut D, fault: Fault) -> Error<ErrorKind, Modbus> {
-    d.io_mut().inject(fault);
-    match d.ask(&(1, READ)) {
-        Ok(r) => panic!("{fault:?}: accepted {:?}", r.bytes()),
-        Err(e) => e,
+    fn parts(time: &Time) -> (Unit, modbus_rtu_lite::Client) {
+        (Unit::new(), config(time))
     }
+    fn timeout() -> Duration {
+        TIMEOUT
+    }
+
+    fn request() -> (u8, Request<'static>) {
+        (1, READ)
+    }
+    fn check(answer: Reply<'_>) {
+        assert_eq!(registers(answer.response()), [20, 30, 40]);
+    }
+    fn next() -> (u8, Request<'static>) {
+        (1, OTHER)
+    }
+    fn check_next(answer: Reply<'_>) {
+        assert_eq!(registers(answer.response()), [70]);
+    }
+    const WRITTEN: [&[u8]; 2] = [
+        b"\x01\x03\x00\x02\x00\x03\xa4\x0b",
+        b"\x01\x03\x00\x07\x00\x01\x35\xcb",
+    ];
+
+    /// The half frame, cut by the silence after it.
+    const MID_FRAME: (u32, u64) = (1, 5);
+    /// The next request (one register) meets the late reply (three)
+    /// first: from the unit asked, for the function asked, but not its
+    /// answer.
+    fn late(next: Asked<'_, Self>) {
+        assert!(matches!(
+            next,
+            Err(Error::Protocol(Modbus::NotAnswer {
+                field: Field::ByteCount,
+                expected: 2,
+                found: 6
+            }))
+        ));
+    }
+    /// Its own reply came after that one ended: unsolicited.
+    const LATE: Passed<Modbus> = Passed::Unsolicited(1);
+    const TWICE: u32 = 1;
+    /// Not a reply: the framer drops it.
+    const ECHO: Passed<Modbus> = Passed::Dropped {
+        cut: 1,
+        discarded: 8,
+    };
+    const ANOTHER_ADDRESS: Option<Modbus> = Some(Modbus::Mismatch {
+        address: 1,
+        function: 3,
+        found_address: 2,
+        found_function: 3,
+    });
+    /// Four registers for three.
+    const WRONG_COUNT: Failure<Self> = Error::Protocol(Modbus::NotAnswer {
+        field: Field::ByteCount,
+        expected: 6,
+        found: 8,
+    });
 }
 
-#[test]
-fn healthy() {
-    let (mut d, _) = driver();
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn never_answers() {
-    let (mut d, time) = driver();
-    let start = transports::Clock::now(&time);
-    assert!(matches!(fails(&mut d, Fault::Silent), Error::Timeout));
-    let waited = transports::Clock::now(&time) - start;
-    assert!(
-        (TIMEOUT..TIMEOUT + crate::SLICE).contains(&waited),
-        "{waited:?}"
-    );
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn stops_mid_frame() {
-    let (mut d, _) = driver();
-    assert!(matches!(fails(&mut d, Fault::MidFrame), Error::Timeout));
-    let c = d.counters();
-    assert_eq!((c.cut, c.discarded), (1, 5), "{c:?}");
-    succeeds(&mut d);
-    assert_eq!((d.counters().unsolicited, d.counters().stray), (0, 0));
-}
-
-#[test]
-fn answers_late() {
-    let (mut d, _) = driver();
-    assert!(matches!(fails(&mut d, Fault::Late), Error::Timeout));
-    // The next request (one register) meets the late reply (three) first:
-    // from the unit asked, for the function asked, but not its answer.
-    assert!(matches!(
-        d.ask(&(1, OTHER)),
-        Err(Error::Protocol(Modbus::NotAnswer {
-            field: Field::ByteCount,
-            expected: 2,
-            found: 6
-        }))
-    ));
-    // Its own reply came after that one ended: unsolicited.
-    assert_eq!(d.counters().unsolicited, 1);
-    assert_eq!(d.io_mut().pending(), 0);
-    succeeds(&mut d);
-}
-
-#[test]
-fn answers_twice() {
-    let (mut d, _) = driver();
-    d.io_mut().inject(Fault::Twice);
-    succeeds(&mut d);
-    assert_eq!(d.counters().unsolicited, 1, "the copy");
-    succeeds(&mut d);
-    assert_eq!(d.counters().unsolicited, 1);
-}
-
-#[test]
-fn echoes_the_request() {
-    let (mut d, _) = driver();
-    assert!(matches!(fails(&mut d, Fault::Echo), Error::Timeout));
-    let c = d.counters();
-    assert_eq!((c.stray, c.unsolicited), (0, 0), "{c:?}");
-    assert_eq!(c.discarded, 8, "the echo is passed over: {c:?}");
-    succeeds(&mut d);
-}
-
-#[test]
-fn answers_from_another_unit() {
-    let (mut d, _) = driver();
-    assert!(matches!(
-        fails(&mut d, Fault::AnotherAddress),
-        Error::Timeout
-    ));
-    assert_eq!(d.counters().stray, 1);
-    assert!(matches!(
-        d.machine_mut().poll_stray(),
-        Some(Modbus::Mismatch {
-            address: 1,
-            found_address: 2,
-            ..
-        })
-    ));
-    succeeds(&mut d);
-    assert_eq!(d.counters().stray, 1);
-}
-
-#[test]
-fn answers_with_the_wrong_count() {
-    let (mut d, _) = driver();
-    assert!(matches!(
-        fails(&mut d, Fault::WrongCount),
-        Error::Protocol(Modbus::NotAnswer {
-            field: Field::ByteCount,
-            expected: 6,
-            found: 8
-        })
-    ));
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
-
-#[test]
-fn unplugged() {
-    let (mut d, _) = driver();
-    // The request went out, then the cable was pulled: the read fails.
-    assert!(matches!(
-        fails(&mut d, Fault::Unplugged),
-        Error::Io(ErrorKind::BrokenPipe)
-    ));
-    // Still unplugged: the write fails, and nothing was heard.
-    assert!(matches!(
-        d.ask(&(1, READ)),
-        Err(Error::Io(ErrorKind::BrokenPipe))
-    ));
-    assert_eq!(d.io_mut().requests.len(), 1);
-    // Plugged back in: the same driver carries on.
-    d.io_mut().replug();
-    succeeds(&mut d);
-    // Or a new driver over the same client (a gateway that reopens the
-    // port builds one): the counters carry over.
-    let (port, time, machine) = d.into_parts();
-    let mut d = Driver::new(port, time, machine);
-    succeeds(&mut d);
-    assert_eq!(d.counters(), Default::default());
-}
+scenarios!(Unit in Blocking, addressed);
