@@ -58,6 +58,19 @@ impl<T: Copy + Default, const N: usize> List<T, N> {
     }
 }
 
+impl<T: Copy + Default, const N: usize> List<T, N> {
+    /// `count` values, the `k`th `f(k)`; `None` over `N`.
+    #[inline]
+    pub(crate) fn from_fn(count: usize, mut f: impl FnMut(usize) -> T) -> Option<Self> {
+        let mut list = Self::new();
+        for (k, slot) in list.items.get_mut(..count)?.iter_mut().enumerate() {
+            *slot = f(k);
+        }
+        list.len = count;
+        Some(list)
+    }
+}
+
 impl<T: Copy + Default, const N: usize> Default for List<T, N> {
     fn default() -> Self {
         Self::new()
