@@ -1,12 +1,19 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|enc|points|mb-exc|mc-exc|length-framer> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|pylon-frame|pylon-all|enc|points|mb-exc|mc-exc|length-framer|can|can-ref|can-floor|slcan|hex-floor|ydt-framer> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
-//! decoded, `enc`: an ENC reply's frame; `points`: every point of a
+//! decoded, `pylon-frame` its frame alone, `pylon-all` the whole result
+//! kept; `enc`: an ENC reply's frame; `points`: every point of a
 //! YD/T 1363 INFO through the ups-cms table; `mb-exc`, `mc-exc`: an
 //! exception reply decoded by modbus-rtu-lite and by modbus-core;
-//! `length-framer`: a 255-byte reply through the length framer).
+//! `length-framer`: a 255-byte reply through the length framer; `can`,
+//! `can-ref`, `can-floor`, `slcan`, `hex-floor`, `ydt-framer`: see
+//! [`can_cases`]). Subtract a run of N from one of 2N for the cost of N.
+//!
+//! With `TIME` set in the environment it also prints the least wall time
+//! per operation over 30 rounds of N, a rough A/B check beside
+//! criterion's medians.
 
 use std::hint::black_box;
 
@@ -58,6 +65,94 @@ fn length_framer(n: u32) -> usize {
     got
 }
 
+/// The CAN benchmarks' cases, `n` times over the 32 captured frames:
+/// `can` (`bms_can::Message::decode` of each, the result passed whole to
+/// `black_box` as the criterion bench does), `can-ref` (the same, the
+/// result read where the call wrote it), `can-floor`, `slcan` (the frames
+/// as `t` lines through `slcan::Decoder`), `hex-floor`; `ydt-framer`:
+/// the UP2500 0x42 reply through the YD/T 1363 line framer.
+fn can_cases(what: &str, n: u32) -> Option<usize> {
+    let frames = benches::can_frames();
+    let (stream, _) = benches::slcan_stream();
+    let run = |n: u32| -> Option<usize> {
+        let mut sink = 0usize;
+        match what {
+            "can" => {
+                for _ in 0..n {
+                    for (id, d) in black_box(&frames) {
+                        sink += usize::from(black_box(bms_can::Message::decode(*id, d)).is_ok());
+                    }
+                }
+            }
+            "can-ref" => {
+                for _ in 0..n {
+                    for (id, d) in black_box(&frames) {
+                        let m = bms_can::Message::decode(*id, d);
+                        sink += usize::from(black_box(&m).is_ok());
+                    }
+                }
+            }
+            "can-floor" => {
+                for _ in 0..n {
+                    for (id, d) in black_box(&frames) {
+                        sink += benches::can_floor(d) as usize ^ usize::from(*id);
+                    }
+                }
+            }
+            "slcan" => {
+                let mut d = slcan::Decoder::new();
+                for _ in 0..n {
+                    let mut rest = black_box(&stream[..]);
+                    while !rest.is_empty() {
+                        let (used, m) = d.feed(rest);
+                        rest = &rest[used..];
+                        if let Some(Ok(slcan::Message::Frame(f))) = m {
+                            sink += f.bytes().len();
+                        }
+                    }
+                }
+            }
+            "hex-floor" => {
+                for _ in 0..n {
+                    sink += benches::hex_floor(black_box(&stream)) as usize;
+                }
+            }
+            "ydt-framer" => {
+                let mut f = ydt1363::Framer::<1024>::new();
+                for _ in 0..n {
+                    let mut rest = black_box(benches::PYLON_42_UP2500);
+                    while !rest.is_empty() {
+                        let (used, m) = f.feed(rest);
+                        rest = &rest[used..];
+                        sink += m.map_or(0, |m| m.map_or(0, |f| usize::from(f.cid2)));
+                    }
+                }
+            }
+            _ => return None,
+        }
+        Some(sink)
+    };
+    run(0)?;
+    time(|n| run(n).unwrap_or(0), n);
+    run(n)
+}
+
+/// With `TIME` set in the environment: the least wall time per operation
+/// over 30 rounds of `n` (a rough A/B check beside criterion's medians,
+/// less moved by other load on the machine), printed to stderr.
+fn time(run: impl Fn(u32) -> usize, n: u32) {
+    if std::env::var_os("TIME").is_none() {
+        return;
+    }
+    let mut best = f64::MAX;
+    for _ in 0..30 {
+        let t = std::time::Instant::now();
+        black_box(run(n));
+        best = best.min(t.elapsed().as_nanos() as f64 / f64::from(n));
+    }
+    eprintln!("{best:.1} ns/iteration (least of 30 rounds of {n})");
+}
+
 /// An exception reply: unit 1, FC03, illegal data address.
 const EXCEPTION: [u8; 5] = [1, 0x83, 0x02, 0xC0, 0xF1];
 
@@ -73,6 +168,17 @@ fn main() {
         println!("{}", points(n));
         return;
     }
+    if let Some(r) = can_cases(what, n) {
+        println!("{r}");
+        return;
+    }
+    time(|n| ops(what, n), n);
+    let sink = ops(what, n);
+    println!("{sink}");
+}
+
+/// The single-frame cases, `n` times.
+fn ops(what: &str, n: u32) -> usize {
     let mut framer = Framer::<256>::new();
     let mut sink = 0usize;
     let mut buf = [0u8; 256];
@@ -111,6 +217,13 @@ fn main() {
                 let a = f.and_then(|f| ydt1363::pylontech::Analog::decode(&f));
                 a.map_or(0, |a| usize::from(a.block.voltage_mv))
             }
+            "pylon-frame" => ydt1363::Frame::decode(black_box(benches::PYLON_42_UP2500))
+                .map_or(0, |f| f.info.len()),
+            "pylon-all" => {
+                let f = ydt1363::Frame::decode(black_box(benches::PYLON_42_UP2500));
+                let a = f.and_then(|f| ydt1363::pylontech::Analog::decode(&f));
+                usize::from(black_box(a).is_ok())
+            }
             "enc" => enc_ascii::Frame::decode(black_box(benches::ENC_RUNNING_REPLY))
                 .map_or(0, |f| usize::from(f.address)),
             "mb-exc" => usize::from(matches!(
@@ -124,5 +237,5 @@ fn main() {
             _ => naive_decode(black_box(QPIGS_110)).map_or(0, |v| v.len()),
         };
     }
-    println!("{sink}");
+    sink
 }
