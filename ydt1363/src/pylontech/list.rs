@@ -60,7 +60,7 @@ impl<T: Copy + Default, const N: usize> List<T, N> {
 
 impl<T: Copy + Default, const N: usize> List<T, N> {
     /// `count` values, the `k`th `f(k)`; `None` over `N`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn from_fn(count: usize, mut f: impl FnMut(usize) -> T) -> Option<Self> {
         let mut list = Self::new();
         for (k, slot) in list.items.get_mut(..count)?.iter_mut().enumerate() {
