@@ -100,7 +100,13 @@ impl<'a> Frame<'a> {
         }
         let info = r.take(info_len).map_err(hex)?;
         info.check().map_err(hex)?;
-        let actual = r.u16().map_err(hex)?;
+        let actual = match swar::word::<4>(body, 12 + info_len) {
+            Some(x) if swar::all_digits(x) => {
+                r.take(4).map_err(hex)?;
+                swar::value(x) as u16
+            }
+            _ => r.u16().map_err(hex)?,
+        };
         let expected = hex::sum_complement(body.get(..12 + info_len).unwrap_or_default());
         if expected != actual {
             return Err(Error::Checksum { expected, actual });
