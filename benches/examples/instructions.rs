@@ -1,6 +1,6 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|pylon-frame|pylon-all|enc|points|mb-exc|mc-exc|length-framer|can|can-ref|can-floor|slcan|hex-floor|ydt-framer> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|pylon-frame|pylon-all|enc|points|mb-exc|mc-exc|length-framer|can|can-ref|can-floor|slcan|hex-floor|ydt-framer|line-framer> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
 //! decoded, `pylon-frame` its frame alone, `pylon-all` the whole result
@@ -8,7 +8,8 @@
 //! YD/T 1363 INFO through the ups-cms table; `mb-exc`, `mc-exc`: an
 //! exception reply decoded by modbus-rtu-lite and by modbus-core;
 //! `length-framer`: a 255-byte reply through the length framer; `can`,
-//! `can-ref`, `can-floor`, `slcan`, `hex-floor`, `ydt-framer`: see
+//! `can-ref`, `can-floor`, `slcan`, `hex-floor`, `ydt-framer`,
+//! `line-framer`: see
 //! [`can_cases`]). Subtract a run of N from one of 2N for the cost of N.
 //!
 //! With `TIME` set in the environment it also prints the least wall time
@@ -70,7 +71,8 @@ fn length_framer(n: u32) -> usize {
 /// `black_box` as the criterion bench does), `can-ref` (the same, the
 /// result read where the call wrote it), `can-floor`, `slcan` (the frames
 /// as `t` lines through `slcan::Decoder`), `hex-floor`; `ydt-framer`:
-/// the UP2500 0x42 reply through the YD/T 1363 line framer.
+/// the UP2500 0x42 reply through the YD/T 1363 deframer (with the frame
+/// check), `line-framer` through proto-core's `LineFramer` alone.
 fn can_cases(what: &str, n: u32) -> Option<usize> {
     let frames = benches::can_frames();
     let (stream, _) = benches::slcan_stream();
@@ -115,6 +117,22 @@ fn can_cases(what: &str, n: u32) -> Option<usize> {
             "hex-floor" => {
                 for _ in 0..n {
                     sink += benches::hex_floor(black_box(&stream)) as usize;
+                }
+            }
+            "line-framer" => {
+                static D: proto_core::Delimiters = proto_core::Delimiters {
+                    starts: b"~",
+                    restarts: b"~",
+                    ends: b"\r",
+                };
+                let mut f = proto_core::LineFramer::<1024>::new(&D);
+                for _ in 0..n {
+                    let mut rest = black_box(benches::PYLON_42_UP2500);
+                    while !rest.is_empty() {
+                        let (used, ev) = f.feed(rest);
+                        rest = &rest[used..];
+                        sink += ev.map_or(0, |r| r.map_or(0, <[u8]>::len));
+                    }
                 }
             }
             "ydt-framer" => {
