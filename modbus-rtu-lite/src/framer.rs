@@ -122,7 +122,7 @@ impl Delimiting for LengthMode {
 /// silence), everything up to the next silence of `silence` is dropped
 /// and reported there as one [`Error::TooShort`]. A frame that follows
 /// noise without a silence between them is lost with it; [`LengthMode`]
-/// finds it, for about 0.35 KB more code on a Cortex-M.
+/// finds it, for about 0.3 KB more code on a Cortex-M.
 /// `Framer::new(line, SimpleLengthMode { silence }, side, now)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -376,7 +376,8 @@ impl<H: Handler, M: Delimiting> Server<H, M> {
         &mut self.core.handler
     }
 
-    /// The diagnostic counters.
+    /// The diagnostic counters (all 0 when the handler's
+    /// [`COUNTERS`](Handler::COUNTERS) is `false`).
     pub fn counters(&self) -> Counters {
         self.core.counters
     }
@@ -470,12 +471,6 @@ impl<H: Handler> Core<H> {
         len
     }
 
-    /// The request is read where it lies, and each reply is written over
-    /// it only once what it needs of the request has been taken (the
-    /// fields of a read; a write's values, which the handler has been
-    /// given by then): `framer.reply_room(need)` hands out the buffer for
-    /// a reply of up to `need` bytes. The address byte, and the request's
-    /// first bytes that a write's reply echoes, are already in place.
     /// Counts one in the counter `which` picks, if the handler keeps them.
     #[inline(always)]
     fn count(&mut self, which: impl FnOnce(&mut Counters) -> &mut u16) {
@@ -485,6 +480,12 @@ impl<H: Handler> Core<H> {
         }
     }
 
+    /// The request is read where it lies, and each reply is written over
+    /// it only once what it needs of the request has been taken (the
+    /// fields of a read; a write's values, which the handler has been
+    /// given by then): `framer.reply_room(need)` hands out the buffer for
+    /// a reply of up to `need` bytes. The address byte, and the request's
+    /// first bytes that a write's reply echoes, are already in place.
     fn respond<M: Delimiting>(
         &mut self,
         framer: &mut Framer<Served<H>, M>,
