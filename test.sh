@@ -128,6 +128,9 @@ log=$(mktemp)
 cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/serde,modbus-rtu-lite/serde,solarproto-points/std 2>&1 | tee "$log"
 # The point tables' range check in single precision, as firmware builds it.
 cargo test -p solarproto-points --lib --features range-f32 2>&1 | tee -a "$log"
+# The hex decoders without their word-at-a-time fast paths, as firmware
+# builds them: the same results.
+cargo test -p ydt1363 -p solarproto-slcan -p solarproto-core --features small 2>&1 | tee -a "$log"
 # The long ones, in release: 100 MB of garbage through every framer, and
 # resynchronisation counted in instructions under valgrind.
 cargo test --release -p solarproto-transports --test garbage -- --ignored 2>&1 | tee -a "$log"

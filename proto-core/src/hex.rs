@@ -2,7 +2,8 @@
 //! and SLCAN carry them: a [`Reader`] that reads them in order and reports
 //! the offset of the first byte it could not use, the byte sums those
 //! protocols check, and (on [`Writer`](crate::Writer)) `hex`, `hex_u8`,
-//! `hex_u16` and `hex_bytes` to write them upper case.
+//! `hex_u16` and `hex_bytes` to write them upper case; and [`swar`], the
+//! same digits eight at a time for decoders' fast paths.
 //!
 //! What is here is the same in every such protocol. What is not stays in
 //! the protocol's crate: which bytes a checksum covers, frame lengths, and
@@ -66,6 +67,115 @@ pub fn sum_ascii(bytes: &[u8]) -> u16 {
 #[inline]
 pub fn sum_complement(bytes: &[u8]) -> u16 {
     sum_ascii(bytes).wrapping_neg()
+}
+
+pub mod swar {
+    //! Hex digits eight at a time in a `u64` (SWAR: SIMD within a
+    //! register), the first character in the high byte, for decoders' fast
+    //! paths over input that is usually right. They answer "all right, and
+    //! the value" or "not applicable"; on the second the caller reads with
+    //! its [`Reader`](super::Reader), which names the fault, so errors are
+    //! the same either way.
+    //!
+    //! With the feature `small` (firmware: code size before speed)
+    //! [`FAST`] is false, [`word`] always `None` and [`all_digits_in`]
+    //! always false: every fast path built on them is dead code the
+    //! compiler drops, and decoding goes through the `Reader` alone, with
+    //! the same results.
+
+    use super::Case;
+
+    /// Whether the word-at-a-time paths are built: false with the feature
+    /// `small`. A fast path that does not start from [`word`] tests it.
+    pub const FAST: bool = !cfg!(feature = "small");
+
+    /// `0x01` in every byte.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    /// The high bit of every byte.
+    const HI: u64 = LO * 0x80;
+
+    /// Whether all eight bytes of `x` are hex digits under `case`. Per
+    /// byte, on its low 7 bits so that no sum carries into the next byte:
+    /// `b + (0x80 - lo)` has its high bit set when `b >= lo`,
+    /// `b + (0x7F - hi)` when `b > hi`; a byte with its own high bit set
+    /// is no digit. [`Case::Any`] folds letters to lower case first.
+    #[inline]
+    pub fn all_digits(x: u64, case: Case) -> bool {
+        let low = x & !HI;
+        let digit = (low + LO * 0x50) & !(low + LO * 0x46);
+        let letter = match case {
+            Case::Upper => (low + LO * 0x3F) & !(low + LO * 0x39),
+            Case::Any => {
+                let folded = low | (LO * 0x20);
+                (folded + LO * 0x1F) & !(folded + LO * 0x19)
+            }
+        };
+        ((digit | letter) & !x & HI) == HI
+    }
+
+    /// The value of eight digits (checked by [`all_digits`], either case),
+    /// the first the high nibble.
+    #[inline]
+    pub fn value(x: u64) -> u32 {
+        // `0`-`9` are 0x30-0x39, `A`-`F` 0x41-0x46 and `a`-`f` 0x61-0x66:
+        // the low four bits, plus 9 for a letter (bit 6 set); then the
+        // nibbles side by side.
+        let n = (x & (LO * 0x0F)) + ((x >> 6) & LO) * 9;
+        let n = (n | (n >> 4)) & 0x00FF_00FF_00FF_00FF;
+        let n = (n | (n >> 8)) & 0x0000_FFFF_0000_FFFF;
+        (n | (n >> 16)) as u32
+    }
+
+    /// The `D` characters (at most 8) of `s` at `at`, right-aligned in a
+    /// word of `0`s; `None` past `s`, and always with the feature `small`.
+    #[inline(always)]
+    pub fn word<const D: usize>(s: &[u8], at: usize) -> Option<u64> {
+        if !FAST {
+            return None;
+        }
+        load::<D>(s, at)
+    }
+
+    /// [`word`] whatever the features.
+    #[inline(always)]
+    pub(super) fn load<const D: usize>(s: &[u8], at: usize) -> Option<u64> {
+        let digits = s.get(at..at.checked_add(D)?)?;
+        let mut word = [b'0'; 8];
+        word.get_mut(8 - D..)?.copy_from_slice(digits);
+        Some(u64::from_be_bytes(word))
+    }
+
+    /// Whether every byte of `s` is a hex digit under `case`, eight at a
+    /// time (the last eight overlapping the word before); always false
+    /// with the feature `small`.
+    #[inline]
+    pub fn all_digits_in(s: &[u8], case: Case) -> bool {
+        FAST && digits_in(s, case)
+    }
+
+    /// [`all_digits_in`] whatever the features.
+    #[inline]
+    pub(super) fn digits_in(s: &[u8], case: Case) -> bool {
+        let mut ok = true;
+        let mut words = s.chunks_exact(8);
+        for w in words.by_ref() {
+            ok &= <[u8; 8]>::try_from(w).is_ok_and(|w| all_digits(u64::from_be_bytes(w), case));
+        }
+        if !words.remainder().is_empty() {
+            let last = match s.len().checked_sub(8) {
+                Some(at) => load::<8>(s, at),
+                None => {
+                    let mut w = [b'0'; 8];
+                    for (d, &c) in w.iter_mut().zip(s) {
+                        *d = c;
+                    }
+                    Some(u64::from_be_bytes(w))
+                }
+            };
+            ok &= last.is_some_and(|x| all_digits(x, case));
+        }
+        ok
+    }
 }
 
 /// What a [`Reader`] could not read, and where.
@@ -282,6 +392,18 @@ mod tests {
         for case in [Case::Upper, Case::Any] {
             for c in 0..=255u8 {
                 assert_eq!(is_digit(c, case), digit(c, case).is_some(), "{c:#04x}");
+                // Eight at a time, the byte at every offset of a word.
+                for at in 0..8 {
+                    let mut w = *b"0123ABCD";
+                    w[at] = c;
+                    let x = u64::from_be_bytes(w);
+                    let ok = digit(c, case).is_some();
+                    assert_eq!(swar::all_digits(x, case), ok, "{c:#04x} at {at}");
+                    if ok {
+                        let want = Reader::new(&w, case).field(8).unwrap();
+                        assert_eq!(swar::value(x), want, "{c:#04x} at {at}");
+                    }
+                }
                 // A bad byte anywhere, in a slice long enough for vector code.
                 let mut line = [b'7'; 40];
                 for at in [0, 17, 39] {
@@ -299,6 +421,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn swar_every_byte_of_a_slice() {
+        let line = b"0123456789ABCDEF0123456789abcdef";
+        for case in [Case::Upper, Case::Any] {
+            for len in 0..=line.len() {
+                let s = &line[..len];
+                let want = s.iter().all(|&c| digit(c, case).is_some());
+                assert_eq!(swar::digits_in(s, case), want, "{len} {case:?}");
+                let fast = swar::all_digits_in(s, case);
+                assert_eq!(fast, swar::FAST && want, "{len} {case:?}");
+                for at in 0..len {
+                    let mut l = *line;
+                    l[at] = b'g';
+                    assert!(!swar::digits_in(&l[..len], case), "{len} {at} {case:?}");
+                }
+            }
+        }
+        assert_eq!(swar::load::<4>(b"12AB", 0), Some(0x3030_3030_3132_4142));
+        assert_eq!(swar::load::<4>(b"12AB", 1), None);
+        assert_eq!(swar::load::<8>(b"12AB", 0), None);
+        assert_eq!(swar::load::<2>(b"x7f", 1).map(swar::value), Some(0x7F));
+        let word = swar::word::<4>(b"12AB", 0);
+        assert_eq!(word, swar::load::<4>(b"12AB", 0).filter(|_| swar::FAST));
     }
 
     fn digit_err(offset: usize, found: u8) -> Error {

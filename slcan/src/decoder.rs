@@ -1,5 +1,6 @@
 //! The streaming decoder: bytes in any chunking, lines out.
 
+use proto_core::hex::swar;
 use proto_core::{Cut, Delimiters, LineFramer};
 
 use crate::message::fast_frame;
@@ -62,7 +63,9 @@ impl Decoder {
         // A whole frame line at the start of the input, outside a line:
         // decoded where it is. The framer would copy it into its buffer
         // and be left as it was, holding nothing, no byte passed over.
-        if !self.dropping
+        // (Not with proto-core's `small`: no fast path, no search for it.)
+        if swar::FAST
+            && !self.dropping
             && !self.inner.in_frame()
             && let Some(end) = find_bel_or_cr(input)
             && input.get(end) == Some(&b'\r')

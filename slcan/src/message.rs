@@ -7,7 +7,7 @@
 //! frame with `z`/`Z`. Hex is accepted in either case (python-can sends
 //! lower-case data) and written upper-case.
 
-use proto_core::hex::{self, Case, Reader};
+use proto_core::hex::{self, Case, Reader, swar};
 use proto_core::{CanFrame, Writer};
 
 use crate::Error;
@@ -47,57 +47,17 @@ pub fn decode_line(line: &[u8]) -> Result<Message<'_>, Error> {
     decode_line_checked(line)
 }
 
-/// `0x01` in every byte of a word.
-const LO: u64 = 0x0101_0101_0101_0101;
-/// The high bit of every byte.
-const HI: u64 = LO * 0x80;
-
-/// Eight characters as a word, the first in the low byte; `None` past the
-/// line.
-#[inline]
-fn load(line: &[u8], at: usize) -> Option<u64> {
-    let b = line.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes(b.try_into().ok()?))
-}
-
-/// The high bit of each byte of `x` set where that byte is a hex digit of
-/// either case (`0`-`9`, `A`-`F`, `a`-`f`). Per byte, on its low 7 bits,
-/// so no sum carries into the next byte: `b + (0x80 - lo)` has its high
-/// bit set when `b >= lo`, `b + (0x7F - hi)` when `b > hi`.
-#[inline]
-fn hex_mask(x: u64) -> u64 {
-    let low = x & !HI;
-    let digit = (low + LO * 0x50) & !(low + LO * 0x46);
-    let folded = low | (LO * 0x20);
-    let letter = (folded + LO * 0x1F) & !(folded + LO * 0x19);
-    (digit | letter) & !x & HI
-}
-
-/// The nibbles of eight hex digits (checked by [`hex_mask`]), a byte each.
-#[inline]
-fn nibbles(x: u64) -> u64 {
-    // `0`-`9` are 0x30-0x39, `A`-`F` 0x41-0x46 and `a`-`f` 0x61-0x66: the
-    // low four bits, plus 9 for a letter (bit 6 set).
-    (x & (LO * 0x0F)) + ((x >> 6) & LO) * 9
-}
-
-/// Eight hex digits (checked) as four bytes, the first two digits the
-/// first byte, in the low bits.
-#[inline]
-fn pack(x: u64) -> u32 {
-    let n = nibbles(x);
-    let pairs = ((n << 4) | (n >> 8)) & 0x00FF_00FF_00FF_00FF;
-    let quads = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF;
-    (quads | (quads >> 16)) as u32
-}
-
 /// A frame line (`t`, `T`, `r`, `R`) that is right, decoded eight digits at
 /// a time; `None` for every other line and for one with any fault, which
-/// [`decode_line_checked`] then reads digit by digit to name the fault.
-/// Each of its characters after the first must be a hex digit, so all are
-/// checked together first.
+/// [`decode_line_checked`] then reads digit by digit to name the fault
+/// (and always `None` with proto-core's `small`, the fast path compiled
+/// out). Each of its characters after the first must be a hex digit, so
+/// all are checked together first.
 #[inline]
 pub(crate) fn fast_frame(line: &[u8]) -> Option<CanFrame> {
+    if !swar::FAST {
+        return None;
+    }
     let (idlen, remote) = match line.first()? {
         b't' => (3, false),
         b'T' => (8, false),
@@ -117,22 +77,20 @@ pub(crate) fn fast_frame(line: &[u8]) -> Option<CanFrame> {
     }
     // Every character after the kind, in words from offset 1 and one that
     // ends the line. Lines under 9 characters take the slow path.
-    let mut ok = hex_mask(load(line, 1)?) & hex_mask(load(line, len.checked_sub(8)?)?);
+    let head = word(line, 1)?;
+    let mut ok = digits(head) & digits(word(line, len.checked_sub(8)?)?);
     if len > 17 {
-        ok &= load(line, 9).map_or(0, hex_mask);
+        ok &= word(line, 9).is_some_and(digits);
     }
     if len > 25 {
-        ok &= load(line, 17).map_or(0, hex_mask);
+        ok &= word(line, 17).is_some_and(digits);
     }
-    if ok != HI {
+    if !ok {
         return None;
     }
-    let head = nibbles(load(line, 1)?);
-    let id = if idlen == 3 {
-        (((head & 0xF) << 8) | ((head >> 4) & 0xF0) | ((head >> 16) & 0xF)) as u32
-    } else {
-        pack(load(line, 1)?).swap_bytes()
-    };
+    // The identifier's digits lead the first word.
+    let head = swar::value(head);
+    let id = if idlen == 3 { head >> 20 } else { head };
     let fits = if idlen == 3 {
         id <= 0x7FF
     } else {
@@ -141,26 +99,41 @@ pub(crate) fn fast_frame(line: &[u8]) -> Option<CanFrame> {
     if !fits {
         return None;
     }
-    // Windows of eight digits that start at the data or end with it;
-    // each starts at an offset of the data's parity, so its pairs are
-    // bytes. Under four bytes, the window ending with the data starts in
-    // the identifier (or before the line for a `t` line of one byte, which
-    // takes the slow path).
+    // Windows of eight digits (four bytes) that start at the data or end
+    // with it, placed big-endian; each starts at an offset of the data's
+    // parity, so its pairs are bytes. Under four bytes, the window ending
+    // with the data starts in the identifier (or before the line for a `t`
+    // line of one byte, which takes the slow path).
     let data = match n {
         0 => 0,
-        1..=3 => u64::from(pack(load(line, end.checked_sub(8)?)?) >> (8 * (4 - n))),
-        _ => {
-            u64::from(pack(load(line, start)?))
-                | u64::from(pack(load(line, end - 8)?)) << (8 * (n - 4))
-        }
+        1..=3 => bytes(word(line, end.checked_sub(8)?)?) << (64 - 8 * n),
+        _ => (bytes(word(line, start)?) << 32) | (bytes(word(line, end - 8)?) << (8 * (8 - n))),
     };
     Some(CanFrame {
         id,
         extended: idlen == 8,
         remote,
-        data: data.to_le_bytes(),
+        data: data.to_be_bytes(),
         len: dlc as u8,
     })
+}
+
+/// The eight characters of `line` at `at` (`None` past it).
+#[inline(always)]
+fn word(line: &[u8], at: usize) -> Option<u64> {
+    swar::word::<8>(line, at)
+}
+
+/// Whether eight characters are all hex digits, either case.
+#[inline(always)]
+fn digits(x: u64) -> bool {
+    swar::all_digits(x, Case::Any)
+}
+
+/// Eight hex digits (checked) as four bytes, the first the high one.
+#[inline(always)]
+fn bytes(x: u64) -> u64 {
+    u64::from(swar::value(x))
 }
 
 /// [`decode_line`] digit by digit, naming the first fault.
@@ -293,6 +266,66 @@ mod tests {
         assert_eq!(
             encode_frame(&bad, &mut buf),
             Err(Error::Frame { id: 0x800 })
+        );
+    }
+
+    /// Every frame line the fast path decodes, it decodes as the checked
+    /// reader does: kinds, lengths, cases, time stamps, and each character
+    /// replaced by every byte.
+    #[test]
+    fn the_fast_path_agrees_with_the_checked_reader() {
+        extern crate std;
+        let mut fast = 0;
+        for (kind, id) in [
+            (b't', 0x7A5),
+            (b'r', 0x123),
+            (b'T', 0x1ABC_DEF0),
+            (b'R', 0x0345_6789),
+        ] {
+            for dlc in 0..=8u8 {
+                let remote = kind == b'r' || kind == b'R';
+                let mut data = [0x0F, 0xA1, 0x5E, 0x70, 0xC3, 0x9B, 0x28, 0xD4];
+                data[if remote { 0 } else { usize::from(dlc) }..].fill(0);
+                let f = CanFrame {
+                    id,
+                    extended: kind.is_ascii_uppercase(),
+                    remote,
+                    data,
+                    len: dlc,
+                };
+                let mut buf = [0u8; 32];
+                let n = encode_frame(&f, &mut buf).unwrap() - 1;
+                for stamp in [&b""[..], b"1a2B"] {
+                    let mut line = std::vec::Vec::from(&buf[..n]);
+                    line.extend_from_slice(stamp);
+                    let lower = line.to_ascii_lowercase();
+                    line[0] = kind;
+                    for l in [line.clone(), [&[kind][..], &lower[1..]].concat()] {
+                        if let Some(got) = fast_frame(&l) {
+                            assert_eq!(Message::Frame(got), Message::Frame(f), "{l:?}");
+                            fast += 1;
+                        }
+                        for at in 1..l.len() {
+                            let mut m = l.clone();
+                            for c in 0..=255u8 {
+                                m[at] = c;
+                                if let Some(got) = fast_frame(&m) {
+                                    assert_eq!(
+                                        decode_line_checked(&m),
+                                        Ok(Message::Frame(got)),
+                                        "{m:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            fast > 0,
+            swar::FAST,
+            "the fast path is taken unless `small`"
         );
     }
 

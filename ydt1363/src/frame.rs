@@ -11,7 +11,7 @@
 //! hex; multi-byte INFO values are big-endian.
 
 use proto_core::Writer;
-use proto_core::hex::{self, Case, Reader};
+use proto_core::hex::{self, Case, Reader, swar};
 
 use crate::{Error, Rtn};
 
@@ -69,7 +69,9 @@ impl<'a> Frame<'a> {
         // digits; otherwise field by field, which names the bad one.
         let words = swar::word::<8>(body, 0).zip(swar::word::<4>(body, 8));
         let ([ver, adr, cid1, cid2], length) = match words {
-            Some((head, length)) if swar::all_digits(head) && swar::all_digits(length) => {
+            Some((head, length))
+                if swar::all_digits(head, Case::Upper) && swar::all_digits(length, Case::Upper) =>
+            {
                 r.take(12).map_err(hex)?;
                 (swar::value(head).to_be_bytes(), swar::value(length) as u16)
             }
@@ -101,7 +103,7 @@ impl<'a> Frame<'a> {
         let info = r.take(info_len).map_err(hex)?;
         info.check().map_err(hex)?;
         let actual = match swar::word::<4>(body, 12 + info_len) {
-            Some(x) if swar::all_digits(x) => {
+            Some(x) if swar::all_digits(x, Case::Upper) => {
                 r.take(4).map_err(hex)?;
                 swar::value(x) as u16
             }
@@ -203,71 +205,6 @@ fn write(
     Ok(w.len())
 }
 
-/// Up to eight hex characters at a time in a `u64`, the first in the high
-/// byte.
-pub(crate) mod swar {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = LO * 0x80;
-
-    /// Whether all eight bytes are upper-case hex digits. Per byte, on its
-    /// low 7 bits so that no sum carries into the next byte:
-    /// `b + (0x80 - lo)` has its high bit set when `b >= lo`,
-    /// `b + (0x7F - hi)` when `b > hi`.
-    #[inline]
-    pub(crate) fn all_digits(x: u64) -> bool {
-        let low = x & !HI;
-        let digit = (low + LO * 0x50) & !(low + LO * 0x46);
-        let letter = (low + LO * 0x3F) & !(low + LO * 0x39);
-        ((digit | letter) & !x & HI) == HI
-    }
-
-    /// The value of eight digits (checked by [`all_digits`]).
-    #[inline]
-    pub(crate) fn value(x: u64) -> u32 {
-        // `0`-`9` are 0x30-0x39, `A`-`F` 0x41-0x46: the low four bits,
-        // plus 9 for a letter; then the nibbles side by side.
-        let n = (x & (LO * 0x0F)) + ((x >> 6) & LO) * 9;
-        let n = (n | (n >> 4)) & 0x00FF_00FF_00FF_00FF;
-        let n = (n | (n >> 8)) & 0x0000_FFFF_0000_FFFF;
-        (n | (n >> 16)) as u32
-    }
-
-    /// The `D` characters (at most 8) of `s` at `at`, right-aligned in a
-    /// word of `0`s; `None` past `s`.
-    #[inline(always)]
-    pub(crate) fn word<const D: usize>(s: &[u8], at: usize) -> Option<u64> {
-        let digits = s.get(at..at.checked_add(D)?)?;
-        let mut word = [b'0'; 8];
-        word.get_mut(8 - D..)?.copy_from_slice(digits);
-        Some(u64::from_be_bytes(word))
-    }
-
-    /// Whether every byte of `s` is an upper-case hex digit, eight at a
-    /// time (the last eight overlapping the word before).
-    #[inline]
-    pub(crate) fn all_digits_in(s: &[u8]) -> bool {
-        let mut ok = true;
-        let mut words = s.chunks_exact(8);
-        for w in words.by_ref() {
-            ok &= <[u8; 8]>::try_from(w).is_ok_and(|w| all_digits(u64::from_be_bytes(w)));
-        }
-        if !words.remainder().is_empty() {
-            let last = match s.len().checked_sub(8) {
-                Some(at) => word::<8>(s, at),
-                None => {
-                    let mut w = [b'0'; 8];
-                    for (d, &c) in w.iter_mut().zip(s) {
-                        *d = c;
-                    }
-                    Some(u64::from_be_bytes(w))
-                }
-            };
-            ok &= last.is_some_and(all_digits);
-        }
-        ok
-    }
-}
-
 /// INFO's bytes, read front to back. Each read fails, without moving,
 /// when INFO is too short; the error names the offset in the frame.
 #[derive(Debug, Clone)]
@@ -315,7 +252,7 @@ impl<'a> Info<'a> {
     #[inline(always)]
     fn field<const D: usize>(&mut self) -> Result<u32, Error> {
         if let Some(x) = swar::word::<D>(self.reader.rest(), 0)
-            && swar::all_digits(x)
+            && swar::all_digits(x, Case::Upper)
             && self.reader.take(D).is_ok()
         {
             return Ok(swar::value(x));
@@ -410,34 +347,6 @@ mod tests {
         let mut info = f.info();
         assert_eq!(info.u8().unwrap(), 0x11);
         assert_eq!(info.u16().unwrap(), 3650, "cell high voltage limit, mV");
-    }
-
-    #[test]
-    fn swar_agrees_with_the_digit_reader() {
-        for c in 0..=255u8 {
-            for at in 0..8 {
-                let mut w = *b"0123ABCD";
-                w[at] = c;
-                let x = u64::from_be_bytes(w);
-                let digit = hex::digit(c, Case::Upper).is_some();
-                assert_eq!(swar::all_digits(x), digit, "{c:#04x} at {at}");
-                if digit {
-                    let want = Reader::new(&w, Case::Upper).field(8).unwrap();
-                    assert_eq!(swar::value(x), want, "{c:#04x} at {at}");
-                }
-            }
-        }
-        let line = b"0123456789ABCDEF0123456789";
-        for len in 0..=line.len() {
-            for at in 0..len {
-                let mut l = *line;
-                l[at] = b'a';
-                assert!(!swar::all_digits_in(&l[..len]), "{len} {at}");
-            }
-            assert!(swar::all_digits_in(&line[..len]));
-        }
-        assert_eq!(swar::word::<4>(b"12AB", 0), Some(0x3030_3030_3132_4142));
-        assert_eq!(swar::word::<4>(b"12AB", 1), None);
     }
 
     #[test]

@@ -121,7 +121,10 @@ impl Block {
     /// any fault, which the field-by-field read then names.
     #[inline]
     fn read_whole(i: &mut Info<'_>) -> Option<Self> {
-        use crate::frame::swar::{all_digits_in, value, word};
+        use proto_core::hex::{
+            Case,
+            swar::{all_digits_in, value, word},
+        };
         let s = i.rest();
         // Digits not checked yet: a wrong one fails the check below.
         let u8_at = |at| word::<2>(s, at).map(|x| value(x) as u8);
@@ -140,7 +143,7 @@ impl Block {
         let user_defined = u8_at(tail + 12)?;
         let u24 = user_defined == USER_DEFINED_U24;
         let end = tail + 22 + if u24 { 12 } else { 0 };
-        if !all_digits_in(s.get(..end)?) {
+        if !all_digits_in(s.get(..end)?, Case::Upper) {
             return None;
         }
         let block = Block {
