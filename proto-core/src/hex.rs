@@ -153,26 +153,27 @@ pub mod swar {
         FAST && digits_in(s, case)
     }
 
-    /// [`all_digits_in`] whatever the features.
+    /// [`all_digits_in`] whatever the features. The test is byte by byte,
+    /// so the words are loaded in the machine's order (no byte swap).
     #[inline]
     pub(super) fn digits_in(s: &[u8], case: Case) -> bool {
         let mut ok = true;
         let mut words = s.chunks_exact(8);
         for w in words.by_ref() {
-            ok &= <[u8; 8]>::try_from(w).is_ok_and(|w| all_digits(u64::from_be_bytes(w), case));
+            ok &= <[u8; 8]>::try_from(w).is_ok_and(|w| all_digits(u64::from_ne_bytes(w), case));
         }
         if !words.remainder().is_empty() {
             let last = match s.len().checked_sub(8) {
-                Some(at) => load::<8>(s, at),
+                Some(at) => s.get(at..).and_then(|w| <[u8; 8]>::try_from(w).ok()),
                 None => {
                     let mut w = [b'0'; 8];
                     for (d, &c) in w.iter_mut().zip(s) {
                         *d = c;
                     }
-                    Some(u64::from_be_bytes(w))
+                    Some(w)
                 }
             };
-            ok &= last.is_some_and(|x| all_digits(x, case));
+            ok &= last.is_some_and(|w| all_digits(u64::from_ne_bytes(w), case));
         }
         ok
     }
