@@ -856,6 +856,7 @@ impl<'a> Response<'a> {
     }
 
     /// Decodes a response PDU.
+    #[inline]
     pub fn decode(pdu: &'a [u8]) -> Result<Self, Error> {
         let fc = Pdu { b: pdu }.u8(0)?;
         Self::decode_function(fc, pdu)
@@ -886,6 +887,7 @@ impl<'a> Response<'a> {
 
     /// An exception response: the function code with bit 7 set, then the
     /// exception code (AP §7).
+    #[inline(always)]
     fn exception(fc: u8, pdu: &'a [u8]) -> Result<Self, Error> {
         let p = Pdu { b: pdu };
         p.exact(2)?;
