@@ -273,6 +273,10 @@ mod tests {
     /// reader does: kinds, lengths, cases, time stamps, and each character
     /// replaced by every byte.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "about 900,000 lines: minutes under miri; the plain test run covers it"
+    )]
     fn the_fast_path_agrees_with_the_checked_reader() {
         extern crate std;
         let mut fast = 0;
