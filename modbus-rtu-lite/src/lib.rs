@@ -45,5 +45,5 @@ pub use framer::{
     TimingMode,
 };
 pub use pdu::{DeviceId, Request, Response};
-pub use server::{Counters, Functions, Handler, Server};
+pub use server::{Counters, Functions, Handler, Responder, Server};
 pub use timing::{LINE, Line, Parity, Timing};
