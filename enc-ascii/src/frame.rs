@@ -10,7 +10,7 @@
 //! checksum) and 12 bytes (with the fault index) are accepted too.
 
 use proto_core::Writer;
-use proto_core::hex::{self, Case, Reader};
+use proto_core::hex::{self, Case, Reader, swar};
 
 use crate::Error;
 
@@ -78,6 +78,15 @@ impl Frame {
     /// byte, every character (lower case, non-ASCII, not hex), the length,
     /// then the checksum.
     pub fn decode_body(body: &[u8]) -> Result<Frame, Error> {
+        match Frame::decode_words(body) {
+            Some(frame) => frame,
+            None => Frame::decode_checked(body),
+        }
+    }
+
+    /// [`decode_body`](Self::decode_body) a character at a time, each
+    /// check in its order.
+    fn decode_checked(body: &[u8]) -> Result<Frame, Error> {
         let mut r = Reader::new(body, Case::Upper);
         match r.byte() {
             Some(START) => {}
@@ -111,6 +120,60 @@ impl Frame {
         })
     }
 
+    /// The common case, a word at a time: `~` and 8, 10, 12 or 16 upper-case
+    /// hex digits, read as the first eight and the last eight (which
+    /// overlap unless there are 16). The frame, or its checksum error; `None`
+    /// for anything else (and always with the feature `small`), which the
+    /// checked path then reports where it is. Its results are the checked
+    /// path's (`tests::the_word_path_agrees_with_the_checked_one`).
+    #[inline]
+    fn decode_words(body: &[u8]) -> Option<Result<Frame, Error>> {
+        let (&START, hex) = body.split_first()? else {
+            return None;
+        };
+        let n = hex.len();
+        if !matches!(n, 8 | 10 | 12 | 16) {
+            return None;
+        }
+        let first = swar::word::<8>(hex, 0)?;
+        let last = swar::word::<8>(hex, n - 8)?;
+        if !(swar::all_digits(first, Case::Upper) && swar::all_digits(last, Case::Upper)) {
+            return None;
+        }
+        // Address, code, then aux and index (n >= 12); the checksum last,
+        // after the data (n = 16) or the fault index (n = 10).
+        let [address, code, aux, index] = swar::value(first).to_be_bytes();
+        let [before_hi, before_lo, sum_hi, sum_lo] = swar::value(last).to_be_bytes();
+        let body = match n {
+            8 => Body::Bare,
+            10 => Body::Fault(before_lo),
+            12 => Body::Indexed {
+                aux,
+                index,
+                data: None,
+            },
+            _ => Body::Indexed {
+                aux,
+                index,
+                data: Some(u16::from_be_bytes([before_hi, before_lo])),
+            },
+        };
+        // The checksum's characters: the first eight's first n - 4, and
+        // with 16 digits the data's four, the last eight's first half.
+        let head = first >> (8 * (12 - n.min(12)));
+        let data = if n == 16 { last >> 32 } else { 0 };
+        let expected = swar::byte_sum(head).wrapping_add(swar::byte_sum(data));
+        let actual = u16::from_be_bytes([sum_hi, sum_lo]);
+        if expected != actual {
+            return Some(Err(Error::Checksum { expected, actual }));
+        }
+        Some(Ok(Frame {
+            address,
+            code,
+            body,
+        }))
+    }
+
     /// Writes the frame, checksum and CR included, into `buf`; returns its length.
     pub fn encode(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let mut w = Writer::new(buf);
@@ -138,6 +201,46 @@ impl Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte value at every offset of frames of each length, and each
+    /// frame cut short: the word path gives the checked path's result
+    /// whenever it gives one, and takes every valid frame.
+    #[test]
+    #[cfg_attr(miri, ignore = "exhaustive; too slow under miri")]
+    fn the_word_path_agrees_with_the_checked_one() {
+        let frames: [&[u8]; 5] = [
+            b"~010C00010FA0027C",
+            b"~0100000113880256",
+            b"~010A00000192",
+            b"~0120030126",
+            b"~012000C3",
+        ];
+        let mut taken = 0;
+        for frame in frames {
+            assert!(Frame::decode_checked(frame).is_ok());
+            if swar::FAST {
+                assert_eq!(
+                    Frame::decode_words(frame),
+                    Some(Frame::decode_checked(frame))
+                );
+            }
+            for at in 0..frame.len() {
+                let mut f = frame.to_vec();
+                for b in 0..=255 {
+                    f[at] = b;
+                    if let Some(r) = Frame::decode_words(&f) {
+                        assert_eq!(r, Frame::decode_checked(&f), "{f:02x?}");
+                        taken += 1;
+                    }
+                }
+                let cut = &frame[..at];
+                if let Some(r) = Frame::decode_words(cut) {
+                    assert_eq!(r, Frame::decode_checked(cut), "{cut:02x?}");
+                }
+            }
+        }
+        assert!(taken > 0 || !swar::FAST);
+    }
 
     /// `frame` encodes to `wire` (CR appended) and decodes back.
     fn check(frame: Frame, wire: &str) {

@@ -126,6 +126,15 @@ pub mod swar {
         (n | (n >> 16)) as u32
     }
 
+    /// The sum of the eight bytes of `x` (at most 2,040): pairs side by
+    /// side in 16-bit lanes, then the four lanes added by one multiply.
+    #[inline]
+    pub fn byte_sum(x: u64) -> u16 {
+        const PAIRS: u64 = 0x00FF_00FF_00FF_00FF;
+        let lanes = (x & PAIRS) + ((x >> 8) & PAIRS);
+        (lanes.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u16
+    }
+
     /// The `D` characters (at most 8) of `s` at `at`, right-aligned in a
     /// word of `0`s; `None` past `s`, and always with the feature `small`.
     #[inline(always)]
@@ -447,6 +456,21 @@ mod tests {
         assert_eq!(swar::load::<2>(b"x7f", 1).map(swar::value), Some(0x7F));
         let word = swar::word::<4>(b"12AB", 0);
         assert_eq!(word, swar::load::<4>(b"12AB", 0).filter(|_| swar::FAST));
+    }
+
+    /// Every byte value in every lane, beside all-0xFF (the largest sum)
+    /// and words of mixed bytes: the plain sum of the eight bytes.
+    #[test]
+    fn swar_byte_sum() {
+        let fixed = [0, u64::MAX, 0x3031_3233_4142_4344, 0x8000_00FF_7F01_FE02];
+        let lanes = (0..8).flat_map(|lane| {
+            (0..=255u64)
+                .map(move |b| b << (8 * lane) | 0x0101_0101_0101_0101 & !(0xFF << (8 * lane)))
+        });
+        for x in fixed.into_iter().chain(lanes) {
+            let want: u16 = x.to_be_bytes().iter().map(|&b| u16::from(b)).sum();
+            assert_eq!(swar::byte_sum(x), want, "{x:#018x}");
+        }
     }
 
     fn digit_err(offset: usize, found: u8) -> Error {
