@@ -1,12 +1,13 @@
 //! Any bytes, with a correct CRC appended, as a request to a server whose
 //! handler has every kind of data (so every function's code path runs):
-//! no panic, and a reply is a well-formed ADU of at most 256 bytes.
+//! no panic, and a reply is a well-formed ADU of at most 256 bytes; a
+//! `Responder` given the same requests in its own buffer answers the same.
 #![no_main]
 
 use core::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use modbus_rtu_lite::{Line, Mode, Parity, Server, crc16, decode_response};
+use modbus_rtu_lite::{Line, MAX_ADU, Mode, Parity, Responder, Server, crc16, decode_response};
 
 #[path = "common/modbus_handler.rs"]
 mod handler;
@@ -25,11 +26,17 @@ fuzz_target!(|data: &[u8]| {
     let line = Line::new(19200, Parity::Even, 1);
     let handler = Everything::new();
     let mut server = Server::new(handler, [1, 2, 0, 0], line, Mode::Timing, Duration::ZERO);
+    let mut responder = Responder::new(Everything::new(), [1, 2, 0, 0]);
     // Twice: the second time after the first may have changed the data
     // or entered listen-only mode.
     for _ in 0..2 {
         server.process(adu);
-        if let Some(reply) = server.poll_transmit(Duration::ZERO) {
+        let mut buf = [0u8; MAX_ADU];
+        buf[..adu.len()].copy_from_slice(adu);
+        let n = responder.answer(&mut buf, adu.len());
+        let reply = server.poll_transmit(Duration::ZERO);
+        assert_eq!(reply, (n > 0).then(|| &buf[..n]), "{adu:02X?}");
+        if let Some(reply) = reply {
             assert!(reply.len() <= 256);
             assert!(decode_response(reply).is_ok(), "{reply:02X?}");
         }
