@@ -10,7 +10,11 @@
 //! `length-framer`: a 255-byte reply through the length framer; `can`,
 //! `can-ref`, `can-floor`, `slcan`, `hex-floor`, `ydt-framer`,
 //! `line-framer`: see
-//! [`can_cases`]). Subtract a run of N from one of 2N for the cost of N.
+//! [`can_cases`]; `crc:NAME`, `deframe:NAME`, `full:NAME`: the QPIGS
+//! cases over another Axpert reply of `benches::AXPERT_ROWS`, e.g.
+//! `full:qpiri`, and `decode:NAME`, the reply's decode alone, see
+//! [`axpert_cases`]). Subtract a run of N from one of 2N for the cost of
+//! N.
 //!
 //! With `TIME` set in the environment it also prints the least wall time
 //! per operation over 30 rounds of N, a rough A/B check beside
@@ -155,6 +159,55 @@ fn can_cases(what: &str, n: u32) -> Option<usize> {
     run(n)
 }
 
+/// `crc:NAME`, `deframe:NAME`, `full:NAME`: what `crc`, `deframe` and
+/// `full` do for QPIGS, over the Axpert reply `NAME` of
+/// `benches::AXPERT_ROWS` (`qpigs`, `qpiri`, `qpgs0`, `qpiws`, `qmod`),
+/// answering the inquiry the criterion bench gives it; `decode:NAME`
+/// the typed reply alone, from a frame checked once before the loop.
+fn axpert_cases(what: &str, n: u32) -> Option<usize> {
+    let (kind, name) = what.split_once(':')?;
+    if !matches!(kind, "crc" | "deframe" | "full" | "decode") {
+        return None;
+    }
+    let frame = benches::axpert(name);
+    let inquiry = match name {
+        "qpigs" => Inquiry::GeneralStatus,
+        "qpiri" => Inquiry::RatedInfo,
+        "qpgs0" => Inquiry::ParallelStatus(0),
+        "qpiws" => Inquiry::Warnings,
+        "qmod" => Inquiry::Mode,
+        _ => return None,
+    };
+    let checked = axpert_proto::Frame::decode(&frame).ok()?;
+    let run = |n: u32| -> usize {
+        let mut framer = Framer::<256>::new();
+        let mut sink = 0usize;
+        for _ in 0..n {
+            sink += match kind {
+                "crc" => usize::from(crc16(black_box(&frame[..frame.len() - 3]))),
+                "deframe" => {
+                    let (_, f) = framer.feed(black_box(&frame));
+                    f.map_or(0, |f| f.map_or(0, |f| f.payload.len()))
+                }
+                "full" => {
+                    let (_, f) = framer.feed(black_box(&frame));
+                    let f = f.and_then(Result::ok);
+                    let r = f.map(|f| Response::decode(Some(inquiry), &f));
+                    usize::from(matches!(black_box(r), Some(Ok(_))))
+                }
+                "decode" => {
+                    let r = Response::decode(Some(inquiry), black_box(&checked));
+                    usize::from(matches!(black_box(r), Ok(_)))
+                }
+                _ => 0,
+            };
+        }
+        sink
+    };
+    time(run, n);
+    Some(run(n))
+}
+
 /// With `TIME` set in the environment: the least wall time per operation
 /// over 30 rounds of `n` (a rough A/B check beside criterion's medians,
 /// less moved by other load on the machine), printed to stderr.
@@ -187,6 +240,10 @@ fn main() {
         return;
     }
     if let Some(r) = can_cases(what, n) {
+        println!("{r}");
+        return;
+    }
+    if let Some(r) = axpert_cases(what, n) {
         println!("{r}");
         return;
     }
