@@ -87,7 +87,7 @@ impl<F: Framing, const N: usize> Deframer<F, N> {
         let mut used = 0;
         loop {
             let rest = input.get(used..).unwrap_or_default();
-            let (n, ev) = self.inner.step(rest);
+            let (n, ev) = self.inner.step_in(F::DELIMITERS, rest);
             used += n;
             let ev = match ev {
                 None => return (used, None),

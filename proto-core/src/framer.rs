@@ -53,9 +53,6 @@ enum State {
 #[derive(Debug, Clone)]
 pub struct LineFramer<const N: usize> {
     delims: &'static Delimiters,
-    /// The bytes that stop a run inside a frame, and how many there are.
-    stops: [u8; 3],
-    n_stops: u8,
     buf: [u8; N],
     len: usize,
     last: usize,
@@ -68,34 +65,9 @@ pub struct LineFramer<const N: usize> {
 
 impl<const N: usize> LineFramer<N> {
     /// An empty framer for `delims`.
-    // Indices are bounded by the loop conditions; `get` is not usable in a
-    // const fn.
-    #[allow(clippy::indexing_slicing)]
     pub const fn new(delims: &'static Delimiters) -> Self {
-        // Terminators, and in framed mode the restart bytes: at most three
-        // are searched with SIMD; more fall back to a plain scan.
-        let mut stops = [0u8; 3];
-        let mut n = 0;
-        let mut k = 0;
-        while k < delims.ends.len() {
-            if n < 3 {
-                stops[n] = delims.ends[k];
-            }
-            n += 1;
-            k += 1;
-        }
-        k = 0;
-        while k < delims.restarts.len() && !delims.starts.is_empty() {
-            if n < 3 {
-                stops[n] = delims.restarts[k];
-            }
-            n += 1;
-            k += 1;
-        }
         LineFramer {
             delims,
-            stops,
-            n_stops: if n > 255 { 255 } else { n as u8 },
             buf: [0; N],
             len: 0,
             last: 0,
@@ -135,15 +107,30 @@ impl<const N: usize> LineFramer<N> {
     /// ended, read it with [`last_frame`](Self::last_frame) before feeding
     /// more. For callers that loop and cannot hold the borrow.
     pub fn step(&mut self, input: &[u8]) -> (usize, Option<Result<(), Cut>>) {
+        let delims = self.delims;
+        self.step_in(delims, input)
+    }
+
+    /// [`step`](Self::step) with the delimiters given, always inlined: a
+    /// caller that passes a constant (a [`Deframer`](crate::Deframer) passes
+    /// its protocol's) gets each test of a byte against them folded into
+    /// a comparison, and the search for a frame's end into one `memchr`
+    /// call chosen at compile time. `delims` must be the framer's own.
+    #[inline(always)]
+    pub(crate) fn step_in(
+        &mut self,
+        delims: &Delimiters,
+        input: &[u8],
+    ) -> (usize, Option<Result<(), Cut>>) {
         let mut i = 0;
         while let Some(&byte) = input.get(i) {
             match self.state {
                 State::Hunting => {
-                    let framed = !self.delims.starts.is_empty();
+                    let framed = !delims.starts.is_empty();
                     let starts = if framed {
-                        self.delims.starts.contains(&byte)
+                        delims.starts.contains(&byte)
                     } else {
-                        byte != 0 && !self.delims.ends.contains(&byte)
+                        byte != 0 && !delims.ends.contains(&byte)
                     };
                     if starts {
                         self.state = State::Frame;
@@ -156,11 +143,11 @@ impl<const N: usize> LineFramer<N> {
                 State::Discarding => {
                     self.discarded += 1;
                     i += 1;
-                    if self.delims.ends.contains(&byte) {
+                    if delims.ends.contains(&byte) {
                         self.state = State::Hunting;
                     }
                 }
-                State::Frame => return self.in_frame_step(input, i),
+                State::Frame => return self.in_frame_step(delims, input, i),
             }
         }
         (input.len(), None)
@@ -173,10 +160,16 @@ impl<const N: usize> LineFramer<N> {
 
     /// The frame state, from `input[i..]`: copy the run up to the next
     /// byte that ends or interrupts the frame in one go.
-    fn in_frame_step(&mut self, input: &[u8], i: usize) -> (usize, Option<Result<(), Cut>>) {
+    #[inline(always)]
+    fn in_frame_step(
+        &mut self,
+        delims: &Delimiters,
+        input: &[u8],
+        i: usize,
+    ) -> (usize, Option<Result<(), Cut>>) {
         let tail = input.get(i..).unwrap_or_default();
         // The first byte of a frame is its start byte, never an interruption.
-        let skip = usize::from(self.len == 0 && !self.delims.starts.is_empty()).min(tail.len());
+        let skip = usize::from(self.len == 0 && !delims.starts.is_empty()).min(tail.len());
         let room = N - self.len;
         // Look no further than the first byte that would not fit: past it
         // the frame overflows whatever follows. (Searching the whole input
@@ -188,12 +181,12 @@ impl<const N: usize> LineFramer<N> {
         {
             self.scanned += window.len() as u64;
         }
-        let run = skip + self.find_stop(window).unwrap_or(window.len());
+        let run = skip + find_stop(delims, window).unwrap_or(window.len());
         if run > room {
             // Fill the buffer, then count the byte that did not fit.
             self.discarded += (self.len + room + 1) as u64;
             self.len = 0;
-            self.state = if self.delims.starts.is_empty() {
+            self.state = if delims.starts.is_empty() {
                 State::Discarding
             } else {
                 State::Hunting
@@ -210,7 +203,7 @@ impl<const N: usize> LineFramer<N> {
         let Some(&stop) = input.get(at) else {
             return (input.len(), None);
         };
-        if self.delims.ends.contains(&stop) {
+        if delims.ends.contains(&stop) {
             self.state = State::Hunting;
             self.last = core::mem::take(&mut self.len);
             return (at + 1, Some(Ok(())));
@@ -221,22 +214,25 @@ impl<const N: usize> LineFramer<N> {
         self.state = State::Hunting;
         (at, Some(Err(Cut::Interrupted)))
     }
+}
 
-    fn find_stop(&self, hay: &[u8]) -> Option<usize> {
-        match (self.n_stops, self.stops) {
-            (1, [a, _, _]) => memchr::memchr(a, hay),
-            (2, [a, b, _]) => memchr::memchr2(a, b, hay),
-            (3, [a, b, c]) => memchr::memchr3(a, b, c, hay),
-            _ => {
-                let restarts = if self.delims.starts.is_empty() {
-                    &[][..]
-                } else {
-                    self.delims.restarts
-                };
-                hay.iter()
-                    .position(|b| self.delims.ends.contains(b) || restarts.contains(b))
-            }
-        }
+/// Where in `hay` the first byte is that ends a frame or, in framed mode,
+/// interrupts it: one `memchr` for up to three such bytes (a plain scan
+/// for more), all of it folded when `delims` is a constant.
+#[inline(always)]
+fn find_stop(delims: &Delimiters, hay: &[u8]) -> Option<usize> {
+    let restarts = if delims.starts.is_empty() {
+        &[][..]
+    } else {
+        delims.restarts
+    };
+    match (delims.ends, restarts) {
+        ([a], []) => memchr::memchr(*a, hay),
+        ([a], [b]) | ([a, b], []) => memchr::memchr2(*a, *b, hay),
+        ([a], [b, c]) | ([a, b], [c]) | ([a, b, c], []) => memchr::memchr3(*a, *b, *c, hay),
+        _ => hay
+            .iter()
+            .position(|b| delims.ends.contains(b) || restarts.contains(b)),
     }
 }
 
