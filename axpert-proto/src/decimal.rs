@@ -135,6 +135,17 @@ impl Decimal {
         u32::try_from(self.at_scale(0)?).ok()
     }
 
+    /// A plain number as read off the wire: `width` characters, no sign.
+    #[inline(always)]
+    pub(crate) const fn from_parts(mantissa: i32, scale: u8, width: u8) -> Self {
+        Decimal {
+            mantissa,
+            scale,
+            width,
+            flags: 0,
+        }
+    }
+
     /// Parses one field: optional `-`, digits, optional `.` and digits; or dashes.
     pub fn parse(field: &[u8]) -> Result<Self, FieldError> {
         match Self::parse_plain(field) {

@@ -30,6 +30,7 @@ pub mod framer;
 pub mod response;
 mod set;
 mod text;
+mod word;
 
 pub use client::{Accepted, Client, Event, Link};
 pub use codes::{

@@ -8,7 +8,7 @@
 
 use bitflags::Flags;
 
-use crate::{Decimal, Error, FieldError, Text, codes::CodeTable, frame::Writer};
+use crate::{Decimal, Error, FieldError, Text, codes::CodeTable, frame::Writer, word};
 
 /// Capacity of [`Extra`], in bytes.
 pub const EXTRA_CAPACITY: usize = 64;
@@ -93,6 +93,91 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The fields of a payload for the decoders' fast path: one space between
+/// two, each read a word at a time by its codec (see [`crate::word`]) when
+/// it is at most 8 bytes long and of a shape the codec's word path reads,
+/// by the codec's `parse` otherwise. Any other layout (an empty field, a
+/// space at either end) and any wrong field is `None`: the caller then
+/// decodes with [`Fields`], which names the fault.
+pub(crate) struct Words<'a> {
+    payload: &'a [u8],
+    /// Offset of the next field.
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// `None` with `small`.
+    #[inline(always)]
+    pub(crate) fn new(payload: &'a [u8]) -> Option<Self> {
+        word::FAST.then_some(Words { payload, at: 0 })
+    }
+
+    /// The next field, decoded by `C`'s fast path, or else (a field
+    /// longer than a word, a shape that path leaves out, a codec without
+    /// one) by `C::parse`.
+    #[inline(always)]
+    pub(crate) fn next<C: Codec>(&mut self) -> Option<C::Value> {
+        let Some((v, len)) = word::at(self.payload, self.at).and_then(C::parse_word) else {
+            return self.next_parsed::<C>();
+        };
+        // A field that fills the word: a space (or the end) after it.
+        if len == 8 && self.payload.get(self.at + 8).is_some_and(|&b| b != b' ') {
+            return self.next_parsed::<C>();
+        }
+        self.at += len + 1;
+        Some(v)
+    }
+
+    /// The next field, up to a space or the end, decoded by `C::parse`;
+    /// `None` if it is empty or wrong.
+    #[inline(never)]
+    fn next_parsed<C: Codec>(&mut self) -> Option<C::Value> {
+        let rest = self.payload.get(self.at..)?;
+        let len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+        let v = C::parse(rest.get(..len).filter(|f| !f.is_empty())?).ok()?;
+        self.at += len + 1;
+        Some(v)
+    }
+
+    /// The next field if there is one (`Some(None)` if not).
+    #[inline(always)]
+    pub(crate) fn optional<C: Codec>(&mut self) -> Option<Option<C::Value>> {
+        if self.done() {
+            return Some(None);
+        }
+        self.next::<C>().map(Some)
+    }
+
+    /// Whether every field was read.
+    #[inline(always)]
+    pub(crate) fn done(&self) -> bool {
+        self.at > self.payload.len()
+    }
+
+    /// The remaining fields, as [`Fields::extra`] keeps them: when they
+    /// are one space apart, the rest of the payload as it is.
+    #[inline(always)]
+    pub(crate) fn extra(&mut self) -> Option<Extra> {
+        if self.done() {
+            return Some(Extra::default());
+        }
+        self.extra_text()
+    }
+
+    #[inline(never)]
+    fn extra_text(&mut self) -> Option<Extra> {
+        let rest = self.payload.get(self.at..)?;
+        let spaced = |w: &[u8]| w == b"  ";
+        if rest.first() == Some(&b' ') || rest.last() == Some(&b' ') || rest.windows(2).any(spaced)
+        {
+            return None;
+        }
+        let text = Text::from_bytes(rest).ok()?;
+        self.at = self.payload.len() + 1;
+        Some(Extra(text))
+    }
+}
+
 /// Fields a unit sent beyond the documented ones, as received, separated by
 /// single spaces. Their meaning is undocumented (see docs/protocols/axpert.md §4 and §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -158,6 +243,16 @@ impl Joiner {
 pub(crate) trait Codec {
     type Value;
     fn parse(field: &[u8]) -> Result<Self::Value, FieldError>;
+    /// The field at the start of `word`, its first byte lowest (see
+    /// [`crate::word`]), when it is right, of a shape this fast path
+    /// reads, and a space follows it in the word (or it fills the word:
+    /// the caller checks the next byte): the value `parse` gives, and the
+    /// field's length (1 to 8). `None` sends the field to `parse`.
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(Self::Value, usize)> {
+        let _ = word;
+        None
+    }
     fn write(value: &Self::Value, w: &mut Writer<'_>) -> Result<(), Error>;
 }
 
@@ -168,6 +263,10 @@ impl Codec for Dec {
     type Value = Decimal;
     fn parse(field: &[u8]) -> Result<Decimal, FieldError> {
         Decimal::parse(field)
+    }
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(Decimal, usize)> {
+        word::decimal(word)
     }
     fn write(value: &Decimal, w: &mut Writer<'_>) -> Result<(), Error> {
         w.display(value)
@@ -183,6 +282,12 @@ impl<E: CodeTable, const W: u8> Codec for Code<E, W> {
         let d = Decimal::parse(field)?;
         let v = d.to_u32().ok_or(FieldError::NotNumber)?;
         E::from_u32(v).ok_or(FieldError::Overflow)
+    }
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(E, usize)> {
+        // Digits without a point, which `to_u32` takes as they are.
+        let (d, len) = word::decimal(word).filter(|(d, _)| d.scale() == 0)?;
+        Some((E::from_u32(d.mantissa()?.unsigned_abs())?, len))
     }
     fn write(value: &E, w: &mut Writer<'_>) -> Result<(), Error> {
         // The number's digits, least significant first (a u32 has at most 10).
@@ -275,6 +380,11 @@ impl<F: Flags<Bits = u8>, const W: u8> Codec for Bits<F, W> {
         }
         Ok(F::from_bits_retain(v))
     }
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(F, usize)> {
+        let v = word::bits_msb_first(word, usize::from(W))?;
+        Some((F::from_bits_retain(v), usize::from(W)))
+    }
     fn write(value: &F, w: &mut Writer<'_>) -> Result<(), Error> {
         for i in (0..W).rev() {
             w.put(if value.bits() >> i & 1 == 1 {
@@ -331,7 +441,42 @@ macro_rules! record {
             pub const REQUIRED_FIELDS: u8 = [$(stringify!($req)),*].len() as u8;
 
             /// Decodes the payload (between `(` and the CRC).
+            #[inline]
             pub fn decode(payload: &[u8]) -> Result<Self, $crate::Error> {
+                Self::decode_with(payload, |v| v)
+            }
+
+            /// [`decode`](Self::decode), the value passed to `wrap`. The
+            /// fast path ([`Words`](crate::response::fields::Words)) builds
+            /// `wrap`'s result from the fields where the caller wants it,
+            /// not through copies of the whole record; what it leaves
+            /// goes to [`decode_checked`](Self::decode_checked).
+            #[inline(always)]
+            pub(crate) fn decode_with<R>(
+                payload: &[u8],
+                wrap: impl FnOnce(Self) -> R,
+            ) -> Result<R, $crate::Error> {
+                'fast: {
+                    let Some(mut f) = $crate::response::fields::Words::new(payload) else {
+                        break 'fast;
+                    };
+                    $( let Some($req) = f.next::<$rcodec>() else { break 'fast; }; )*
+                    $( let Some($opt) = f.optional::<$ocodec>() else { break 'fast; }; )*
+                    let Some(extra) = f.extra() else {
+                        break 'fast;
+                    };
+                    return Ok(wrap($name {
+                        $( $req, )*
+                        $( $opt, )*
+                        extra,
+                    }));
+                }
+                Self::decode_checked(payload).map(wrap)
+            }
+
+            /// Decodes the payload field by field, naming the fault.
+            #[inline(never)]
+            pub(crate) fn decode_checked(payload: &[u8]) -> Result<Self, $crate::Error> {
                 let mut f = $crate::response::fields::Fields::new(payload, Self::REQUIRED_FIELDS);
                 let mut out = $name {
                     $( $req: f.required::<$rcodec>()?, )*

@@ -147,16 +147,16 @@ impl Response {
                 Response::Firmware2(Firmware::decode(p, b"VERFW2:")?)
             }
             Inquiry::RatedInfo if const { has(SET, Inquiry::RatedInfo) } => {
-                Response::RatedInfo(RatedInfo::decode(p)?)
+                return RatedInfo::decode_with(p, Response::RatedInfo);
             }
             Inquiry::Flags if const { has(SET, Inquiry::Flags) } => {
                 Response::Flags(FlagStatus::decode(p)?)
             }
             Inquiry::GeneralStatus if const { has(SET, Inquiry::GeneralStatus) } => {
-                Response::GeneralStatus(GeneralStatus::decode(p)?)
+                return GeneralStatus::decode_with(p, Response::GeneralStatus);
             }
             Inquiry::ParallelStatus(_) if const { has(SET, Inquiry::ParallelStatus(0)) } => {
-                Response::ParallelStatus(ParallelStatus::decode(p)?)
+                return ParallelStatus::decode_with(p, Response::ParallelStatus);
             }
             Inquiry::Mode if const { has(SET, Inquiry::Mode) } => {
                 Response::Mode(whole::<Letter<Mode>>(p)?)
@@ -165,7 +165,7 @@ impl Response {
                 Response::Warnings(WarningStatus::decode(p)?)
             }
             Inquiry::Defaults if const { has(SET, Inquiry::Defaults) } => {
-                Response::Defaults(Defaults::decode(p)?)
+                return Defaults::decode_with(p, Response::Defaults);
             }
             Inquiry::ChargingCurrents if const { has(SET, Inquiry::ChargingCurrents) } => {
                 Response::ChargingCurrents(CurrentList::decode(p)?)
@@ -183,7 +183,7 @@ impl Response {
                 Response::ModelNumber(whole::<Code<ModelNumber, 3>>(p)?)
             }
             Inquiry::Equalization if const { has(SET, Inquiry::Equalization) } => {
-                Response::Equalization(Equalization::decode(p)?)
+                return Equalization::decode_with(p, Response::Equalization);
             }
             other => {
                 return Err(Error::NotInSet {
@@ -274,6 +274,7 @@ use CodeTable as _;
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
     use crate::{Decimal, FlagSet, Warnings as W};
 
     /// `value` encodes to `bytes`, and `bytes` decode to `value`.
@@ -515,5 +516,157 @@ mod tests {
         assert_eq!(p.work_mode, crate::Mode::Battery);
         assert_eq!(p.fault_code, crate::FaultCode::None);
         check(Some(ParallelStatus(0)), Response::ParallelStatus(p), bytes);
+    }
+
+    /// Real payloads (`testdata/captures/axpert.jsonl`, by line), for the
+    /// fast paths' tests.
+    const QPIGS_67: &[u8] = b"239.3 50.0 230.2 50.0 0299 0196 005 423 53.20 000 050 0056 01.9 209.8 00.00 00000 00010110 00 00 00408 010";
+    const QPIGS_15: &[u8] = b"000.0 00.0 230.0 49.9 0161 0119 003 460 57.50 012 100 0069 0014 103.8 57.45 00000 00110110 00 00 00856 010";
+    const QPIGS_58: &[u8] = b"224.6 000000 49.9 0006.8 232.4 01594 49.9 006.8 029 415.0 415.0 057.9 ---.- 100 00000 00000 ----- 000.0 000.0 ---.- 035.0 D---110001";
+    const QPIRI_66: &[u8] = b"230.0 23.9 230.0 50.0 23.9 5500 5500 48.0 51.0 48.0 55.3 55.3 2 02 100 0 2 3 1 01 0 0 53.0 0 1";
+    const QPIRI_18: &[u8] = b"230.0 13.0 230.0 50.0 13.0 3000 2400 24.0 23.0 21.0 28.2 27.0 0 30 50 0 2 1 - 01 1 0 26.0 0 0";
+    const QPIRI_21: &[u8] = b"230.0 34.7 230.0 50.0 34.7 8000 8000 48.0 48.0 42.0 54.0 52.5 2 010 030 1 2 2 9 01 0 0 50.0 0 1 480 0 070";
+    const QPGS_12: &[u8] = b"1 92931701100510 B 00 000.0 00.00 230.6 50.00 0275 0141 005 51.4 001 100 083.3 002 00574 00312 003 10100110 1 2 060 120 10 04 000";
+    const QPGS_13: &[u8] = b"1 92912102100033 B 00 000.0 00.00 120.1 59.99 0048 0000 000 53.1 000 059 000.0 000 00154 00016 000 00000110 7 1 060 120 030 00 000 000.0 00";
+    const QDI_4: &[u8] =
+        b"230.0 50.0 0030 42.0 54.0 56.4 46.0 60 0 0 2 0 0 0 0 0 1 1 0 0 1 0 54.0 0 1 000";
+    const QPIWS_91: &[u8] = b"00000100000000000000000000000000";
+    const QPIWS_23: &[u8] = b"100000000000000000000000000000000000";
+
+    /// Every decoder with a fast path against its field-by-field path on
+    /// `payload`: the same value or the same error.
+    fn same(payload: &[u8]) {
+        let p = payload;
+        assert_eq!(
+            GeneralStatus::decode(p),
+            GeneralStatus::decode_checked(p),
+            "{:?}",
+            String::from_utf8_lossy(p)
+        );
+        assert_eq!(RatedInfo::decode(p), RatedInfo::decode_checked(p));
+        assert_eq!(
+            super::ParallelStatus::decode(p),
+            super::ParallelStatus::decode_checked(p)
+        );
+        assert_eq!(
+            super::Defaults::decode(p),
+            super::Defaults::decode_checked(p)
+        );
+        assert_eq!(
+            super::Equalization::decode(p),
+            super::Equalization::decode_checked(p)
+        );
+        assert_eq!(WarningStatus::decode(p), WarningStatus::decode_checked(p));
+    }
+
+    use std::string::{String, ToString};
+    use std::vec::Vec;
+
+    /// Each capture with every byte value at every offset, each byte left
+    /// out, each byte value put in at every offset, and cut at every
+    /// length: the fast paths give what the field-by-field ones give.
+    #[test]
+    #[cfg_attr(miri, ignore = "exhaustive; too slow under miri")]
+    fn fast_paths_agree_with_the_checked_ones_on_every_mutation() {
+        let captures = [
+            QPIGS_67, QPIGS_15, QPIGS_58, QPIRI_66, QPIRI_18, QPIRI_21, QPGS_12, QPGS_13, QDI_4,
+            QPIWS_91, QPIWS_23,
+        ];
+        for capture in captures {
+            // The captures decode on the fast path (not the fallback).
+            same(capture);
+            for at in 0..=capture.len() {
+                same(&capture[..at]);
+                let mut cut: Vec<u8> = capture.to_vec();
+                if at < cut.len() {
+                    cut.remove(at);
+                    same(&cut);
+                }
+                for b in 0..=255u8 {
+                    let mut m = capture.to_vec();
+                    if let Some(c) = m.get_mut(at) {
+                        *c = b;
+                        same(&m);
+                    }
+                    let mut m = capture.to_vec();
+                    m.insert(at, b);
+                    same(&m);
+                }
+            }
+        }
+    }
+
+    /// Every field of the captures is read a word at a time, to the value
+    /// `parse` gives (not left to `parse` itself).
+    #[test]
+    fn captures_take_the_word_path() {
+        use super::fields::{Bits, Codec, Dec};
+        if !crate::word::FAST {
+            return;
+        }
+        for capture in [QPIGS_67, QPIGS_15, QPIRI_66, QPIRI_21, QDI_4, QPGS_12] {
+            let mut at = 0;
+            for field in capture.split(|&b| b == b' ') {
+                let word = crate::word::at(capture, at);
+                at += field.len() + 1;
+                if field.len() > 8 || field.iter().any(u8::is_ascii_alphabetic) {
+                    continue;
+                }
+                let got = if field.len() == 8 {
+                    word.and_then(Bits::<crate::DeviceStatus, 8>::parse_word)
+                        .map(|(v, n)| (v.bits().to_string(), n))
+                } else {
+                    word.and_then(Dec::parse_word)
+                        .map(|(v, n)| (v.to_string(), n))
+                };
+                let want = match field.len() {
+                    8 => Bits::<crate::DeviceStatus, 8>::parse(field).map(|v| v.bits().to_string()),
+                    _ => Dec::parse(field).map(|v| v.to_string()),
+                };
+                assert_eq!(
+                    got,
+                    Some((want.unwrap(), field.len())),
+                    "{:?}",
+                    String::from_utf8_lossy(field)
+                );
+            }
+        }
+    }
+
+    /// Short fields of digits, points, dashes, slashes, spaces and a
+    /// non-ASCII byte, then a space: the word path gives `Decimal::parse`'s
+    /// value or leaves the field to it.
+    #[test]
+    #[cfg_attr(miri, ignore = "exhaustive; too slow under miri")]
+    fn the_word_path_reads_decimals_as_parse_does() {
+        use super::fields::{Codec, Dec};
+        let alphabet = b"019./- \xb0";
+        let mut field = Vec::new();
+        for len in 1..=6u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                field.clear();
+                for _ in 0..len {
+                    field.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                let mut payload = field.clone();
+                payload.extend_from_slice(b" 1234567");
+                let Some((v, n)) = crate::word::at(&payload, 0).and_then(Dec::parse_word) else {
+                    continue;
+                };
+                // The field ends at the first space.
+                let first = payload.iter().position(|&b| b == b' ');
+                assert_eq!(first, Some(n), "{:?}", String::from_utf8_lossy(&field));
+                assert_eq!(Ok(v), Decimal::parse(&payload[..n]));
+            }
+        }
+        // Eight digits, and the most a word holds.
+        if !crate::word::FAST {
+            return;
+        }
+        for f in [&b"99999999 "[..], b"999999.9 ", b"00000000", b"1.234567 "] {
+            let (v, _) = crate::word::at(f, 0).and_then(Dec::parse_word).unwrap();
+            assert_eq!(Ok(v), Decimal::parse(&f[..8]));
+        }
     }
 }

@@ -201,6 +201,18 @@ impl WarningStatus {
     }
 
     pub(crate) fn decode(payload: &[u8]) -> Result<Self, Error> {
+        // Eight positions at a time, when every one is right.
+        match crate::word::bits_lsb_first(payload) {
+            Some(bits) => Ok(WarningStatus {
+                bits: Warnings::from_bits_retain(bits),
+                positions: payload.len() as u8,
+            }),
+            None => Self::decode_checked(payload),
+        }
+    }
+
+    /// [`decode`](Self::decode) a byte at a time, naming the fault.
+    pub(crate) fn decode_checked(payload: &[u8]) -> Result<Self, Error> {
         if payload.is_empty() || payload.len() > 64 {
             return Err(Error::Field {
                 index: 1,
