@@ -18,6 +18,7 @@
 //!   interrupt, for the async drivers under an executor.
 //! - [`modbus_steps`]: the Modbus client images' requests and lines, one
 //!   script for the blocking and the async image.
+//! - [`server_map`]: the footprint Modbus server job's map and handler.
 //! - [`stack`]: the stack's high-water mark, painted and read back.
 //! - [`job`]: the harness of the footprint images (`src/bin/fp-*.rs`).
 //! - [`report`]: lines out and the exit status through semihosting; a
@@ -37,6 +38,7 @@ pub mod job;
 pub mod modbus_steps;
 pub mod pylon;
 pub mod report;
+pub mod server_map;
 pub mod stack;
 mod uart;
 
