@@ -330,6 +330,15 @@ impl<E: CodeTable> Codec for Letter<E> {
             }),
         }
     }
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(E, usize)> {
+        // One byte, not a space (an empty field), then a space.
+        let [c, space, ..] = word.to_le_bytes();
+        if c == b' ' || space != b' ' {
+            return None;
+        }
+        Some((E::from_u32(u32::from(c))?, 1))
+    }
     fn write(value: &E, w: &mut Writer<'_>) -> Result<(), Error> {
         let c = u8::try_from(value.to_u32()).unwrap_or(b'?');
         w.put(&[c])
@@ -350,6 +359,14 @@ impl Codec for Bit {
                 expected: 1,
                 found: field.len().min(255) as u8,
             }),
+        }
+    }
+    #[inline(always)]
+    fn parse_word(word: u64) -> Option<(bool, usize)> {
+        match word.to_le_bytes() {
+            [b'0', b' ', ..] => Some((false, 1)),
+            [b'1', b' ', ..] => Some((true, 1)),
+            _ => None,
         }
     }
     fn write(value: &bool, w: &mut Writer<'_>) -> Result<(), Error> {

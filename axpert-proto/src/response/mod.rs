@@ -159,10 +159,10 @@ impl Response {
                 return ParallelStatus::decode_with(p, Response::ParallelStatus);
             }
             Inquiry::Mode if const { has(SET, Inquiry::Mode) } => {
-                Response::Mode(whole::<Letter<Mode>>(p)?)
+                return whole::<Letter<Mode>>(p).map(Response::Mode);
             }
             Inquiry::Warnings if const { has(SET, Inquiry::Warnings) } => {
-                Response::Warnings(WarningStatus::decode(p)?)
+                return WarningStatus::decode(p).map(Response::Warnings);
             }
             Inquiry::Defaults if const { has(SET, Inquiry::Defaults) } => {
                 return Defaults::decode_with(p, Response::Defaults);
