@@ -124,8 +124,8 @@ pub(crate) fn decimal(word: u64) -> Option<(Decimal, usize)> {
     // the first; then pairs, fours and eights of digits side by side.
     let v = v << (8 * (8 - digits));
     let v = (v.wrapping_mul(10 * 256 + 1) >> 8) & 0x00FF_00FF_00FF_00FF;
-    let v = (v.wrapping_mul(100 * 65536 + 1) >> 16) & 0x0000_FFFF_0000_FFFF;
-    let v = v.wrapping_mul(10000 * (1 << 32) + 1) >> 32;
+    let v = v.wrapping_mul(100 * 65536 + 1) >> 16;
+    let v = u32::from(v as u16) * 10000 + u32::from((v >> 32) as u16);
     Some((Decimal::from_parts(v as i32, scale as u8, len as u8), len))
 }
 
