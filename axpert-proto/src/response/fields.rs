@@ -117,24 +117,14 @@ impl<'a> Words<'a> {
     /// one) by `C::parse`.
     #[inline(always)]
     pub(crate) fn next<C: Codec>(&mut self) -> Option<C::Value> {
-        let Some((v, len)) = word::at(self.payload, self.at).and_then(C::parse_word) else {
-            return self.next_parsed::<C>();
+        let (v, len) = match word::at(self.payload, self.at).and_then(C::parse_word) {
+            // A field that fills the word: a space (or the end) after it.
+            Some((_, 8)) if self.payload.get(self.at + 8).is_some_and(|&b| b != b' ') => {
+                parsed::<C>(self.payload, self.at)?
+            }
+            Some(read) => read,
+            None => parsed::<C>(self.payload, self.at)?,
         };
-        // A field that fills the word: a space (or the end) after it.
-        if len == 8 && self.payload.get(self.at + 8).is_some_and(|&b| b != b' ') {
-            return self.next_parsed::<C>();
-        }
-        self.at += len + 1;
-        Some(v)
-    }
-
-    /// The next field, up to a space or the end, decoded by `C::parse`;
-    /// `None` if it is empty or wrong.
-    #[inline(never)]
-    fn next_parsed<C: Codec>(&mut self) -> Option<C::Value> {
-        let rest = self.payload.get(self.at..)?;
-        let len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
-        let v = C::parse(rest.get(..len).filter(|f| !f.is_empty())?).ok()?;
         self.at += len + 1;
         Some(v)
     }
@@ -161,21 +151,32 @@ impl<'a> Words<'a> {
         if self.done() {
             return Some(Extra::default());
         }
-        self.extra_text()
-    }
-
-    #[inline(never)]
-    fn extra_text(&mut self) -> Option<Extra> {
-        let rest = self.payload.get(self.at..)?;
-        let spaced = |w: &[u8]| w == b"  ";
-        if rest.first() == Some(&b' ') || rest.last() == Some(&b' ') || rest.windows(2).any(spaced)
-        {
-            return None;
-        }
-        let text = Text::from_bytes(rest).ok()?;
+        let extra = extra_text(self.payload.get(self.at..)?)?;
         self.at = self.payload.len() + 1;
-        Some(Extra(text))
+        Some(extra)
     }
+}
+
+/// `rest` as [`Extra`] when its fields are one space apart. Out of line,
+/// and not a method, so that [`Words`] stays in registers.
+#[inline(never)]
+fn extra_text(rest: &[u8]) -> Option<Extra> {
+    let spaced = |w: &[u8]| w == b"  ";
+    if rest.first() == Some(&b' ') || rest.last() == Some(&b' ') || rest.windows(2).any(spaced) {
+        return None;
+    }
+    Text::from_bytes(rest).ok().map(Extra)
+}
+
+/// The field of `payload` at `at`, up to a space or the end, decoded by
+/// `C::parse`, and its length; `None` if it is empty or wrong. Out of
+/// line, and not a method, so that [`Words`] stays in registers.
+#[inline(never)]
+fn parsed<C: Codec>(payload: &[u8], at: usize) -> Option<(C::Value, usize)> {
+    let rest = payload.get(at..)?;
+    let len = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let v = C::parse(rest.get(..len).filter(|f| !f.is_empty())?).ok()?;
+    Some((v, len))
 }
 
 /// Fields a unit sent beyond the documented ones, as received, separated by
