@@ -63,142 +63,272 @@ pub(crate) fn span(
 }
 
 /// Reads `point` out of `reply`.
+///
+/// The common points (one or two big-endian 16-bit words: Modbus
+/// registers from their address, four ASCII-hex characters from the
+/// payload) take a short path inlined into the caller; every other
+/// point, and every point that cannot be read, takes the general one.
+/// Both give the same values and errors.
+#[inline(always)]
 pub fn decode<'a>(point: &Point<'a>, reply: &Reply<'a>) -> Result<Value<'a>, PointError> {
+    let (u, width) = match word(point, reply) {
+        Some(word) => word,
+        None => match read(point, reply)? {
+            Read::Int { u, width } => (u, width),
+            Read::Value(value) => return Ok(value),
+        },
+    };
+    int_value(point, u, width)
+}
+
+/// What [`read`] found: an integer for [`int_value`] (one place for both
+/// paths), or a value read whole (text, a decimal).
+enum Read<'a> {
+    /// An unsigned integer of `width` bytes (a width the point's kind
+    /// takes), in the point's byte and word order.
+    Int { u: u32, width: usize },
+    /// The value.
+    Value(Value<'a>),
+}
+
+/// The common points read in few steps: one or two big-endian 16-bit
+/// words, as Modbus registers counted from their address or as four
+/// ASCII-hex characters counted in bytes from the payload, of a number
+/// or flag type that is that wide. Gives the unsigned integer in the
+/// point's word order and its width in bytes, as [`read`] finds them;
+/// `None` for any other point, and for any point [`read`] would refuse
+/// (beyond the reply, a character that is not hex), which it then reads
+/// and reports.
+#[inline(always)]
+fn word(point: &Point<'_>, reply: &Reply<'_>) -> Option<(u32, usize)> {
+    let at = &point.at;
+    if point.byte_order != ByteOrder::Big {
+        return None;
+    }
+    let (u, width) = match point.encoding {
+        Encoding::AsciiHex => {
+            if (at.length, at.unit, at.origin) != (2, Unit::Byte, Origin::Payload) {
+                return None;
+            }
+            let start = usize::try_from(at.offset)
+                .ok()?
+                .checked_mul(2)?
+                .checked_add(reply.payload)?;
+            let chars = reply.bytes.get(start..)?.first_chunk()?;
+            (hex4(u32::from_be_bytes(*chars))?, 2)
+        }
+        Encoding::Registers | Encoding::Binary => {
+            if (at.unit, at.origin) != (Unit::Register, Origin::Address) {
+                return None;
+            }
+            let units = at.offset.checked_sub(u32::from(reply.first_register))?;
+            let start = usize::try_from(units)
+                .ok()?
+                .checked_mul(2)?
+                .checked_add(reply.payload)?;
+            let rest = reply.bytes.get(start..)?;
+            match (at.length, point.word_order) {
+                (1, _) => (u32::from(u16::from_be_bytes(*rest.first_chunk()?)), 2),
+                (2, WordOrder::HighFirst) => (u32::from_be_bytes(*rest.first_chunk()?), 4),
+                (2, WordOrder::LowFirst) => {
+                    (u32::from_be_bytes(*rest.first_chunk()?).rotate_left(16), 4)
+                }
+                _ => return None,
+            }
+        }
+        Encoding::AsciiDecimal => return None,
+    };
+    fits(point.kind, width).then_some((u, width))
+}
+
+/// Four ASCII-hex characters, the first in the high byte, as the 16-bit
+/// number they write; `None` if one is not a hex digit. Each byte is
+/// range-checked at once (no byte is 0x80 or above, so no sum carries
+/// into the next byte).
+#[inline(always)]
+fn hex4(chars: u32) -> Option<u32> {
+    const EACH: u32 = 0x0101_0101;
+    const HIGH: u32 = 0x80 * EACH;
+    if chars & HIGH != 0 {
+        return None;
+    }
+    // The high bit of each byte: set where it is at least '0' and not
+    // above '9'; with bit 5 cleared (a-f as A-F), at least 'A' and not
+    // above 'F'.
+    let digit = (chars + 0x50 * EACH) & !(chars + 0x46 * EACH);
+    let upper = chars & (0xDF * EACH);
+    let letter = (upper + 0x3F * EACH) & !(upper + 0x39 * EACH);
+    if (digit | letter) & HIGH != HIGH {
+        return None;
+    }
+    // '0'-'9' end in 0-9, 'A'-'F' and 'a'-'f' in 1-6: add 9 to letters.
+    let nibbles = (chars & (0x0F * EACH)) + ((letter >> 7) & EACH) * 9;
+    let pairs = nibbles | (nibbles >> 4);
+    Some(((pairs >> 8) & 0xFF00) | (pairs & 0xFF))
+}
+
+/// Reads `point` out of `reply`, any point.
+#[inline(never)]
+fn read<'a>(point: &Point<'a>, reply: &Reply<'a>) -> Result<Read<'a>, PointError> {
     let (start, len) = span(point, reply.payload, reply.first_register)?;
     let end = start.saturating_add(len);
     let raw = reply.bytes.get(start..end).ok_or(PointError::Missing {
         end,
         len: reply.bytes.len(),
     })?;
-    let value = match point.encoding {
-        Encoding::AsciiDecimal => from_decimal(point, raw, start)?,
-        Encoding::AsciiHex => {
-            if let Some(i) = raw.iter().position(|b| !b.is_ascii_hexdigit()) {
-                return Err(PointError::NotHex {
-                    at: start + i,
-                    found: raw.get(i).copied().unwrap_or(0),
-                });
-            }
-            if point.kind == Kind::Text {
+    let (be, width) = match (point.encoding, point.kind) {
+        (Encoding::AsciiDecimal, _) => return from_decimal(point, raw, start).map(Read::Value),
+        (Encoding::AsciiHex, kind) => {
+            // Checked and read in one pass; every character is checked
+            // before the width, so a bad character is reported first.
+            let be = hex(raw).map_err(|(i, found)| PointError::NotHex {
+                at: start + i,
+                found,
+            })?;
+            if let Kind::Text = kind {
                 if !raw.len().is_multiple_of(2) {
                     return Err(PointError::Width {
                         kind: "text",
                         bytes: raw.len(),
                     });
                 }
-                Value::Text(Text::hex(raw))
-            } else {
-                let mut bytes = [0u8; 4];
-                let n = hex_bytes(raw, &mut bytes).ok_or(PointError::Width {
-                    kind: point.kind.name(),
-                    bytes: raw.len().div_ceil(2),
-                })?;
-                from_bytes(point, bytes.get(..n).unwrap_or_default())?
+                return Ok(Read::Value(Value::Text(Text::hex(raw))));
             }
+            let width = raw.len().div_ceil(2);
+            if width > 4 {
+                return Err(PointError::Width {
+                    kind: kind.name(),
+                    bytes: width,
+                });
+            }
+            (be, width)
         }
-        Encoding::Binary | Encoding::Registers => match point.kind {
-            Kind::Text => Value::Text(Text::plain(raw)),
-            _ => from_bytes(point, raw)?,
-        },
+        (Encoding::Binary | Encoding::Registers, Kind::Text) => {
+            return Ok(Read::Value(Value::Text(Text::plain(raw))));
+        }
+        // Past 4 bytes the width check refuses the point before the (then
+        // truncated) integer is used.
+        (Encoding::Binary | Encoding::Registers, _) => (
+            raw.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)),
+            raw.len(),
+        ),
     };
-    check_range(point, value)
+    let u = ordered(point, be, width)?;
+    Ok(Read::Int { u, width })
 }
 
-/// Hex characters into value bytes (an odd count gets a leading zero
-/// nibble); `None` for more than 4 bytes.
-fn hex_bytes(hex: &[u8], out: &mut [u8; 4]) -> Option<usize> {
-    let n = hex.len().div_ceil(2);
-    if n > out.len() {
-        return None;
-    }
+/// The hex characters as one big-endian integer (an odd count has a
+/// leading zero nibble; past 8 characters the first ones are shifted
+/// out), or the first character that is not a hex digit and its index.
+fn hex(chars: &[u8]) -> Result<u32, (usize, u8)> {
     let mut acc: u32 = 0;
-    for &c in hex {
-        acc = (acc << 4) | u32::from(nibble(c));
+    for (i, &c) in chars.iter().enumerate() {
+        let digit = c.wrapping_sub(b'0');
+        // `| 0x20` folds 'A'..='F' onto 'a'..='f' and nothing else onto them.
+        let letter = (c | 0x20).wrapping_sub(b'a');
+        let nibble = if digit < 10 {
+            digit
+        } else if letter < 6 {
+            letter + 10
+        } else {
+            return Err((i, c));
+        };
+        acc = (acc << 4) | u32::from(nibble);
     }
-    let be = acc.to_be_bytes();
-    out.get_mut(..n)?.copy_from_slice(be.get(4 - n..)?);
-    Some(n)
+    Ok(acc)
 }
 
-fn nibble(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'F' => c - b'A' + 10,
-        b'a'..=b'f' => c - b'a' + 10,
-        _ => 0,
+/// Whether a number or flag of `kind` can be `width` value bytes long:
+/// what [`Kind::widths`] says, without the search. `false` for text
+/// (any width), which the callers read before numbers.
+pub(crate) const fn fits(kind: Kind<'_>, width: usize) -> bool {
+    match kind {
+        Kind::U8 => width == 1,
+        Kind::U16 | Kind::I16 => width == 2,
+        Kind::U32 | Kind::I32 | Kind::F32 => width == 4,
+        Kind::Bool | Kind::Bits { .. } | Kind::Enum(_) => matches!(width, 1 | 2 | 4),
+        Kind::Text => false,
     }
 }
 
-/// The unsigned integer of 1, 2 or 4 value bytes in the point's byte and
-/// word order.
-fn assemble(point: &Point<'_>, bytes: &[u8]) -> Result<u32, PointError> {
-    let word = |hi: u8, lo: u8| match point.byte_order {
-        ByteOrder::Big => u16::from_be_bytes([hi, lo]),
-        ByteOrder::Little => u16::from_le_bytes([hi, lo]),
+/// An integer of `width` value bytes that reads `be` high byte first,
+/// its bytes put in the point's byte and word order, if the point's kind
+/// is that wide.
+fn ordered(point: &Point<'_>, be: u32, width: usize) -> Result<u32, PointError> {
+    let width_error = PointError::Width {
+        kind: point.kind.name(),
+        bytes: width,
     };
-    match *bytes {
-        [b] => Ok(u32::from(b)),
-        [a, b] => Ok(u32::from(word(a, b))),
-        [a, b, c, d] => {
-            let (w0, w1) = (u32::from(word(a, b)), u32::from(word(c, d)));
-            Ok(match point.word_order {
+    if !fits(point.kind, width) {
+        return Err(width_error);
+    }
+    let word = |w: u32| match point.byte_order {
+        ByteOrder::Big => w,
+        ByteOrder::Little => u32::from((w as u16).swap_bytes()),
+    };
+    let u = match width {
+        1 => be,
+        2 => word(be),
+        4 => {
+            let (w0, w1) = (word(be >> 16), word(be & 0xFFFF));
+            match point.word_order {
                 WordOrder::HighFirst => (w0 << 16) | w1,
                 WordOrder::LowFirst => (w1 << 16) | w0,
-            })
+            }
         }
-        _ => Err(PointError::Width {
-            kind: point.kind.name(),
-            bytes: bytes.len(),
-        }),
-    }
+        _ => return Err(width_error),
+    };
+    Ok(u)
 }
 
-fn from_bytes<'a>(point: &Point<'a>, bytes: &[u8]) -> Result<Value<'a>, PointError> {
-    let width = bytes.len();
-    if point.kind.widths().is_some_and(|w| !w.contains(&width)) {
-        return Err(PointError::Width {
-            kind: point.kind.name(),
-            bytes: width,
-        });
-    }
-    let u = assemble(point, bytes)?;
+/// The value of the unsigned integer `u` of `width` bytes (a width the
+/// point's kind takes), in the point's kind, range-checked: where both
+/// paths end. Inlined, so that the value is built where the caller
+/// keeps it.
+#[inline(always)]
+fn int_value<'a>(point: &Point<'a>, u: u32, width: usize) -> Result<Value<'a>, PointError> {
     if point.not_available == Some(u) {
         return Ok(Value::NotAvailable);
     }
-    let number = |raw| {
-        Value::Number(Number {
-            raw,
-            offset: point.value_offset,
-            scale: point.scale,
-        })
+    let number = |raw| Number {
+        raw,
+        offset: point.value_offset,
+        scale: point.scale,
     };
-    Ok(match point.kind {
-        Kind::U8 | Kind::U16 | Kind::U32 => number(Raw::Int(i64::from(u))),
-        Kind::I16 => number(Raw::Int(i64::from(u as u16 as i16))),
-        Kind::I32 => number(Raw::Int(i64::from(u as i32))),
-        Kind::F32 => number(Raw::Float(f32::from_bits(u))),
-        Kind::Bool => Value::Bool(u != 0),
-        Kind::Bits { first, last } => bits(u, first, last, width * 8, &number)?,
-        Kind::Enum(labels) => Value::Enum {
-            raw: u,
-            label: labels.iter().find(|l| l.raw == u).map(|l| l.text),
-        },
-        // The callers read text before numbers.
+    let raw = match point.kind {
+        Kind::U8 | Kind::U16 | Kind::U32 => Raw::Int(i64::from(u)),
+        Kind::I16 => Raw::Int(i64::from(u as u16 as i16)),
+        Kind::I32 => Raw::Int(i64::from(u as i32)),
+        Kind::F32 => Raw::Float(f32::from_bits(u)),
+        Kind::Bool => return Ok(Value::Bool(u != 0)),
+        Kind::Bits { first, last } => return bits(point, u, first, last, width * 8),
+        Kind::Enum(labels) => {
+            return Ok(Value::Enum {
+                raw: u,
+                label: labels.iter().find(|l| l.raw == u).map(|l| l.text),
+            });
+        }
+        // Text, whose widths are any (the callers read text before
+        // numbers).
         Kind::Text => {
             return Err(PointError::Width {
                 kind: "text",
                 bytes: width,
             });
         }
-    })
+    };
+    match point.range {
+        None => Ok(Value::Number(number(raw))),
+        Some(_) => ranged(point, number(raw)),
+    }
 }
 
 fn bits<'a>(
+    point: &Point<'a>,
     u: u32,
     first: u8,
     last: u8,
     width: usize,
-    number: &dyn Fn(Raw) -> Value<'a>,
 ) -> Result<Value<'a>, PointError> {
     if first > last || usize::from(last) >= width {
         return Err(PointError::BitsOutside { first, last, width });
@@ -210,14 +340,20 @@ fn bits<'a>(
         (1 << count) - 1
     };
     let v = (u >> first) & mask;
-    Ok(if first == last {
-        Value::Bool(v != 0)
-    } else {
-        number(Raw::Int(i64::from(v)))
-    })
+    if first == last {
+        return Ok(Value::Bool(v != 0));
+    }
+    ranged(
+        point,
+        Number {
+            raw: Raw::Int(i64::from(v)),
+            offset: point.value_offset,
+            scale: point.scale,
+        },
+    )
 }
 
-/// Reads decimal text such as ` -12.50 `.
+/// Reads decimal text such as ` -12.50 `, range-checked.
 fn from_decimal<'a>(point: &Point<'a>, raw: &'a [u8], at: usize) -> Result<Value<'a>, PointError> {
     if point.kind == Kind::Text {
         return Ok(Value::Text(Text::plain(raw)));
@@ -271,26 +407,24 @@ fn from_decimal<'a>(point: &Point<'a>, raw: &'a [u8], at: usize) -> Result<Value
                 label: labels.iter().find(|l| l.raw == u).map(|l| l.text),
             }
         }
-        Kind::Bits { first, last } => {
-            let number = |raw| {
-                Value::Number(Number {
-                    raw,
+        Kind::Bits { first, last } => return bits(point, as_u32()?, first, last, 32),
+        _ => {
+            return ranged(
+                point,
+                Number {
+                    raw: Raw::Decimal { digits, exp },
                     offset: point.value_offset,
                     scale: point.scale,
-                })
-            };
-            bits(as_u32()?, first, last, 32, &number)?
+                },
+            );
         }
-        _ => Value::Number(Number {
-            raw: Raw::Decimal { digits, exp },
-            offset: point.value_offset,
-            scale: point.scale,
-        }),
     })
 }
 
-fn check_range<'a>(point: &Point<'_>, value: Value<'a>) -> Result<Value<'a>, PointError> {
-    if let (Some(range), Value::Number(n)) = (point.range, value)
+/// `n` as a value, or the error if it lies outside the point's range.
+#[inline(never)]
+fn ranged<'a>(point: &Point<'_>, n: Number) -> Result<Value<'a>, PointError> {
+    if let Some(range) = point.range
         && let Some(value) = outside(n, range)
     {
         return Err(PointError::OutOfRange {
@@ -299,7 +433,7 @@ fn check_range<'a>(point: &Point<'_>, value: Value<'a>) -> Result<Value<'a>, Poi
             max: range.max,
         });
     }
-    Ok(value)
+    Ok(Value::Number(n))
 }
 
 /// `n`'s value, if it lies outside `range`; compared in double precision.
