@@ -1,6 +1,6 @@
 //! Runs one operation N times, for instruction counting under
 //! `valgrind --tool=callgrind` (deterministic, unlike wall time):
-//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|pylon-frame|pylon-all|enc|points|mb-exc|mc-exc|length-framer|can|can-ref|can-floor|slcan|hex-floor|ydt-framer|line-framer> <N>`
+//! `instructions <crc|deframe|full|naive|mb-encode|mc-encode|mb-crc|pylon|pylon-frame|pylon-all|enc|points|points-frame|sdm630|sdm630-frame|mb-exc|mc-exc|length-framer|can|can-ref|can-floor|slcan|hex-floor|ydt-framer|line-framer> <N>`
 //! (`mb-*`: modbus-rtu-lite's FC03 request encode and its CRC on the same
 //! 6 bytes; `mc-encode`: modbus-core's; `pylon`: a Pylontech 0x42 reply
 //! decoded, `pylon-frame` its frame alone, `pylon-all` the whole result
@@ -42,6 +42,97 @@ fn points(n: u32) -> usize {
         ok
     })
     .unwrap_or(0)
+}
+
+/// The point tables' other criterion cases, `n` times: `points-frame`,
+/// the `points` case from the whole YD/T 1363 frame (checked and
+/// decoded first: the bench's `decode`); `sdm630`, the points of
+/// `sdm630.toml`'s first FC04 read from its register data, and
+/// `sdm630-frame`, from the whole Modbus reply (CRC checked and decoded
+/// first), as `benches/benches/points.rs` builds them.
+fn point_cases(what: &str, n: u32) -> Option<usize> {
+    use points::{Origin, Point, Reply, Table, file::File};
+    if !matches!(what, "points-frame" | "sdm630" | "sdm630-frame") {
+        return None;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../points/tables");
+    let count = |t: &Table<'_>, command: &str, variant: &str, reply: Reply<'_>| {
+        let mut ok = 0usize;
+        for (_, v) in t.decode(command, variant, reply) {
+            ok += usize::from(black_box(v).is_ok());
+        }
+        ok
+    };
+    if what == "points-frame" {
+        let file = File::load(&dir.join("ups-cms.toml")).unwrap_or_else(|e| panic!("{e}"));
+        let info: Vec<u8> = [0x08, 0xFC].iter().copied().cycle().take(2 * 62).collect();
+        let mut buf = [0u8; 512];
+        let len = ydt1363::encode_request(0x21, 1, 0x2A, 0x00, &info, &mut buf).ok()?;
+        let frame = &buf[..len];
+        return file
+            .with_table(|t| {
+                let run = |n: u32| {
+                    let mut ok = 0;
+                    for _ in 0..n {
+                        if let Ok(f) = ydt1363::Frame::decode(black_box(frame)) {
+                            ok += count(t, "01", "", Reply::payload(f.info));
+                        }
+                    }
+                    ok
+                };
+                time(run, n);
+                run(n)
+            })
+            .ok();
+    }
+    let file = File::load(&dir.join("sdm630.toml")).unwrap_or_else(|e| panic!("{e}"));
+    file.with_table(|t| {
+        let variant = t.default_variant();
+        let (first, quantity) = t.reads("04", variant).next()?;
+        let end = u32::from(first) + u32::from(quantity);
+        let pts: Vec<Point<'_>> = t
+            .points_of("04", variant)
+            .filter(|p| {
+                p.at.origin == Origin::Address && (u32::from(first)..end).contains(&p.at.offset)
+            })
+            .copied()
+            .collect();
+        let block = Table { points: &pts, ..*t };
+        let mut body = vec![1, 4, (2 * quantity) as u8];
+        for i in 0..quantity / 2 {
+            body.extend_from_slice(&(230.0f32 + f32::from(i)).to_be_bytes());
+        }
+        for p in pts.iter().filter(|p| p.range.is_some()) {
+            let at = points::place(p, 3, first).ok()?;
+            body.get_mut(at)?.copy_from_slice(&0.95f32.to_be_bytes());
+        }
+        let reply = benches::adu(&body);
+        let data = &reply[3..reply.len() - 2];
+        let run = |n: u32| {
+            let mut ok = 0;
+            for _ in 0..n {
+                ok += if what == "sdm630" {
+                    count(
+                        &block,
+                        "04",
+                        variant,
+                        Reply::registers(first, black_box(data)),
+                    )
+                } else {
+                    match modbus_rtu_lite::decode_response(black_box(&reply)) {
+                        Ok((_, modbus_rtu_lite::Response::ReadInputRegisters(w))) => {
+                            count(&block, "04", variant, Reply::registers(first, w.bytes()))
+                        }
+                        _ => 0,
+                    }
+                };
+            }
+            ok
+        };
+        time(run, n);
+        Some(run(n))
+    })
+    .ok()?
 }
 
 /// A 255-byte FC03 reply (125 registers) through the length framer, `n`
@@ -237,6 +328,10 @@ fn main() {
     }
     if what == "points" {
         println!("{}", points(n));
+        return;
+    }
+    if let Some(r) = point_cases(what, n) {
+        println!("{r}");
         return;
     }
     if let Some(r) = can_cases(what, n) {
