@@ -68,7 +68,8 @@ pub(crate) fn span(
 /// registers from their address, four ASCII-hex characters from the
 /// payload) take a short path inlined into the caller; every other
 /// point, and every point that cannot be read, takes the general one.
-/// Both give the same values and errors.
+/// Both give the same values and errors. With the feature `small`, only
+/// the general path is built.
 #[inline(always)]
 pub fn decode<'a>(point: &Point<'a>, reply: &Reply<'a>) -> Result<Value<'a>, PointError> {
     let (u, width) = match word(point, reply) {
@@ -102,7 +103,9 @@ enum Read<'a> {
 #[inline(always)]
 fn word(point: &Point<'_>, reply: &Reply<'_>) -> Option<(u32, usize)> {
     let at = &point.at;
-    if point.byte_order != ByteOrder::Big {
+    // With `small`, firmware's choice of size over speed, only the
+    // general path is built.
+    if cfg!(feature = "small") || point.byte_order != ByteOrder::Big {
         return None;
     }
     let (u, width) = match point.encoding {
