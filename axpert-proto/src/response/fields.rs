@@ -493,7 +493,6 @@ macro_rules! record {
             }
 
             /// Decodes the payload field by field, naming the fault.
-            #[inline(never)]
             pub(crate) fn decode_checked(payload: &[u8]) -> Result<Self, $crate::Error> {
                 let mut f = $crate::response::fields::Fields::new(payload, Self::REQUIRED_FIELDS);
                 let mut out = $name {
