@@ -14,11 +14,11 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use benches::adu;
+use benches::sdm630_first_read;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use modbus_rtu_lite::{Response, crc16, decode_response};
 use points::file::File;
-use points::{Origin, Point, Reply, Table};
+use points::{Reply, Table};
 use proto_core::hex::sum_complement;
 
 fn table(name: &str) -> File {
@@ -78,27 +78,9 @@ fn modbus_registers(c: &mut Criterion) {
     table("sdm630.toml")
         .with_table(|t| {
             let variant = t.default_variant();
-            let (first, quantity) = t.reads("04", variant).next().unwrap();
-            let end = u32::from(first) + u32::from(quantity);
             // The points this read covers, as the caller picks them.
-            let pts: Vec<Point<'_>> = t
-                .points_of("04", variant)
-                .filter(|p| {
-                    p.at.origin == Origin::Address && (u32::from(first)..end).contains(&p.at.offset)
-                })
-                .copied()
-                .collect();
+            let (first, quantity, pts, reply) = sdm630_first_read(t, variant);
             let block = Table { points: &pts, ..*t };
-            let mut body = vec![1, 4, (2 * quantity) as u8];
-            for i in 0..quantity / 2 {
-                body.extend_from_slice(&(230.0f32 + f32::from(i)).to_be_bytes());
-            }
-            // Power factors within their valid range.
-            for p in pts.iter().filter(|p| p.range.is_some()) {
-                let at = points::place(p, 3, first).unwrap();
-                body[at].copy_from_slice(&0.95f32.to_be_bytes());
-            }
-            let reply = adu(&body);
             let n = pts.len();
             let data = &reply[3..reply.len() - 2];
             assert_eq!(

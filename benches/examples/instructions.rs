@@ -51,7 +51,7 @@ fn points(n: u32) -> usize {
 /// `sdm630-frame`, from the whole Modbus reply (CRC checked and decoded
 /// first), as `benches/benches/points.rs` builds them.
 fn point_cases(what: &str, n: u32) -> Option<usize> {
-    use points::{Origin, Point, Reply, Table, file::File};
+    use points::{Reply, Table, file::File};
     if !matches!(what, "points-frame" | "sdm630" | "sdm630-frame") {
         return None;
     }
@@ -88,25 +88,8 @@ fn point_cases(what: &str, n: u32) -> Option<usize> {
     let file = File::load(&dir.join("sdm630.toml")).unwrap_or_else(|e| panic!("{e}"));
     file.with_table(|t| {
         let variant = t.default_variant();
-        let (first, quantity) = t.reads("04", variant).next()?;
-        let end = u32::from(first) + u32::from(quantity);
-        let pts: Vec<Point<'_>> = t
-            .points_of("04", variant)
-            .filter(|p| {
-                p.at.origin == Origin::Address && (u32::from(first)..end).contains(&p.at.offset)
-            })
-            .copied()
-            .collect();
+        let (first, _, pts, reply) = benches::sdm630_first_read(t, variant);
         let block = Table { points: &pts, ..*t };
-        let mut body = vec![1, 4, (2 * quantity) as u8];
-        for i in 0..quantity / 2 {
-            body.extend_from_slice(&(230.0f32 + f32::from(i)).to_be_bytes());
-        }
-        for p in pts.iter().filter(|p| p.range.is_some()) {
-            let at = points::place(p, 3, first).ok()?;
-            body.get_mut(at)?.copy_from_slice(&0.95f32.to_be_bytes());
-        }
-        let reply = benches::adu(&body);
         let data = &reply[3..reply.len() - 2];
         let run = |n: u32| {
             let mut ok = 0;

@@ -175,6 +175,34 @@ pub fn naive_decode(frame: &[u8]) -> Option<[f32; 16]> {
     Some(out)
 }
 
+/// The SDM630 table's first FC04 read, as a caller reads it: the read's
+/// first register and quantity, the points it covers, and a reply ADU
+/// for it (the values 230.0 upwards as `f32`s, the power factors 0.95,
+/// within their ranges).
+pub fn sdm630_first_read<'a>(
+    t: &points::Table<'a>,
+    variant: &str,
+) -> (u16, u16, Vec<points::Point<'a>>, Vec<u8>) {
+    let (first, quantity) = t.reads("04", variant).next().expect("an FC04 read");
+    let end = u32::from(first) + u32::from(quantity);
+    let pts: Vec<points::Point<'a>> = t
+        .points_of("04", variant)
+        .filter(|p| {
+            p.at.origin == points::Origin::Address && (u32::from(first)..end).contains(&p.at.offset)
+        })
+        .copied()
+        .collect();
+    let mut body = vec![1, 4, (2 * quantity) as u8];
+    for i in 0..quantity / 2 {
+        body.extend_from_slice(&(230.0f32 + f32::from(i)).to_be_bytes());
+    }
+    for p in pts.iter().filter(|p| p.range.is_some()) {
+        let at = points::place(p, 3, first).expect("a point of the read");
+        body[at].copy_from_slice(&0.95f32.to_be_bytes());
+    }
+    (first, quantity, pts, adu(&body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
