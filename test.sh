@@ -131,7 +131,7 @@ cargo test --workspace --features axpert-proto/serde,enc-ascii/serde,bms-can/ser
 cargo test -p solarproto-points --lib --features range-f32,small 2>&1 | tee -a "$log"
 # The hex decoders without their word-at-a-time fast paths, as firmware
 # builds them: the same results.
-cargo test -p ydt1363 -p enc-ascii -p solarproto-slcan -p solarproto-core --features small 2>&1 | tee -a "$log"
+cargo test -p ydt1363 -p enc-ascii -p axpert-proto -p solarproto-slcan -p solarproto-core --features small 2>&1 | tee -a "$log"
 # The long ones, in release: 100 MB of garbage through every framer, and
 # resynchronisation counted in instructions under valgrind.
 cargo test --release -p solarproto-transports --test garbage -- --ignored 2>&1 | tee -a "$log"
