@@ -69,6 +69,54 @@ pub fn sum_complement(bytes: &[u8]) -> u16 {
     sum_ascii(bytes).wrapping_neg()
 }
 
+/// Whether every byte of `bytes` is a hex digit under `case`, and the
+/// bytes' [`sum_ascii`], in one pass: a decoder that needs both reads
+/// its input once. The loop has no early exit, so the compiler turns it
+/// into vector code; a caller that gets `false` looks for the bad byte
+/// with a [`Reader`]. Sixteen bytes a step, each in its own lane: a
+/// digit flag per byte and a 16-bit sum per lane, folded once at the
+/// end (one flag and one sum for the whole slice make the compiler
+/// widen every byte and take eight a step).
+#[inline]
+pub fn digits_and_sum(bytes: &[u8], case: Case) -> (bool, u16) {
+    let (chunks, tail) = bytes.as_chunks::<16>();
+    let mut ok = [true; 16];
+    let mut sums = [0u16; 16];
+    for chunk in chunks {
+        for ((ok, sum), &c) in ok.iter_mut().zip(&mut sums).zip(chunk) {
+            *ok &= is_digit(c, case);
+            *sum = sum.wrapping_add(u16::from(c));
+        }
+    }
+    let mut all = ok.iter().fold(true, |a, &b| a & b);
+    let mut sum = sums.iter().fold(0u16, |a, &b| a.wrapping_add(b));
+    // The last 0-15 bytes a word at a time: eight, then the rest as the
+    // high bytes of the slice's last eight (checked again, summed once).
+    let (words, rest) = tail.as_chunks::<8>();
+    for w in words {
+        let x = u64::from_le_bytes(*w);
+        all &= swar::all_digits(x, case);
+        sum = sum.wrapping_add(swar::byte_sum(x));
+    }
+    if !rest.is_empty() {
+        let last = bytes.len().checked_sub(8).and_then(|at| bytes.get(at..));
+        match last.and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            Some(w) => {
+                let x = u64::from_le_bytes(w);
+                all &= swar::all_digits(x, case);
+                sum = sum.wrapping_add(swar::byte_sum(x >> (8 * (8 - rest.len()))));
+            }
+            None => {
+                for &c in rest {
+                    all &= is_digit(c, case);
+                    sum = sum.wrapping_add(u16::from(c));
+                }
+            }
+        }
+    }
+    (all, sum)
+}
+
 pub mod swar {
     //! Hex digits eight at a time in a `u64` (SWAR: SIMD within a
     //! register), the first character in the high byte, for decoders' fast
@@ -427,10 +475,56 @@ mod tests {
                         expected,
                         "{c:#04x} at {at}"
                     );
+                    let sum = line.iter().map(|&b| u16::from(b)).sum::<u16>();
+                    assert_eq!(
+                        digits_and_sum(&line, case),
+                        (expected.is_ok(), sum),
+                        "{c:#04x} at {at}"
+                    );
                     line[at] = b'7';
                 }
             }
         }
+    }
+
+    #[test]
+    fn digits_and_sum_at_every_length_and_offset() {
+        let scalar = |s: &[u8], case| {
+            let all = s.iter().all(|&c| digit(c, case).is_some());
+            (
+                all,
+                s.iter().fold(0u16, |a, &c| a.wrapping_add(u16::from(c))),
+            )
+        };
+        let mut line = [0u8; 50];
+        for (d, &c) in line
+            .iter_mut()
+            .zip(b"0123456789ABCDEFabcdef".iter().cycle())
+        {
+            *d = c;
+        }
+        for case in [Case::Upper, Case::Any] {
+            for len in 0..=line.len() {
+                let s = &line[..len];
+                assert_eq!(digits_and_sum(s, case), scalar(s, case), "{len} {case:?}");
+                for at in 0..len {
+                    for bad in [b'g', b'/', 0xFF, b'G'] {
+                        let mut l = line;
+                        l[at] = bad;
+                        let l = &l[..len];
+                        let got = digits_and_sum(l, case);
+                        assert_eq!(got, scalar(l, case), "{len} {at} {bad:#04x} {case:?}");
+                        assert!(!got.0);
+                    }
+                }
+            }
+        }
+        // Sums past 65,535 wrap, as the checksums do.
+        let long = [0xFFu8; 300];
+        assert_eq!(
+            digits_and_sum(&long, Case::Any),
+            (false, (300 * 255 % 65536) as u16)
+        );
     }
 
     #[test]

@@ -62,35 +62,65 @@ impl<'a> Frame<'a> {
         if body.len() < 16 {
             return Err(Error::Short { len: body.len() });
         }
-        // Offsets in errors count from the `~`.
-        let hex = |e| Error::hex(e, 1);
-        let mut r = Reader::new(body, Case::Upper);
-        // VER to CID2 in one word and LENGTH in another when all are
-        // digits; otherwise field by field, which names the bad one.
-        let words = swar::word::<8>(body, 0).zip(swar::word::<4>(body, 8));
-        let ([ver, adr, cid1, cid2], length) = match words {
-            Some((head, length))
-                if swar::all_digits(head, Case::Upper) && swar::all_digits(length, Case::Upper) =>
-            {
-                r.take(12).map_err(hex)?;
-                (swar::value(head).to_be_bytes(), swar::value(length) as u16)
+        if swar::FAST
+            && let Some(frame) = Self::decode_digits(body)
+        {
+            return frame;
+        }
+        Self::decode_checked(body)
+    }
+
+    /// A body (VER to CHKSUM, at least 16 characters) whose characters
+    /// are all upper-case hex digits, as every frame but a damaged one's
+    /// are: one pass checks them and sums them, and the fields are read
+    /// a word at a time. `None` for any other body, which
+    /// [`decode_checked`](Self::decode_checked) reads field by field to
+    /// name the fault. The checks after the characters' are the same, in
+    /// the same order, so the result is too.
+    #[inline]
+    fn decode_digits(body: &'a [u8]) -> Option<Result<Self, Error>> {
+        let (digits, sum) = hex::digits_and_sum(body, Case::Upper);
+        let at = body.len().checked_sub(4)?;
+        let (head, length, chksum) = (
+            swar::word::<8>(body, 0)?,
+            swar::word::<4>(body, 8)?,
+            swar::word::<4>(body, at)?,
+        );
+        if !digits {
+            return None;
+        }
+        // CHKSUM covers VER to INFO: the whole body's sum less its own
+        // four characters (the word's padding is four `0`s).
+        let covered = sum
+            .wrapping_sub(swar::byte_sum(chksum))
+            .wrapping_add(4 * u16::from(b'0'));
+        let [ver, adr, cid1, cid2] = swar::value(head).to_be_bytes();
+        let info = Self::lengths(body, swar::value(length) as u16).and_then(|info| {
+            let (expected, actual) = (covered.wrapping_neg(), swar::value(chksum) as u16);
+            if expected != actual {
+                return Err(Error::Checksum { expected, actual });
             }
-            _ => (
-                [
-                    r.u8().map_err(hex)?,
-                    r.u8().map_err(hex)?,
-                    r.u8().map_err(hex)?,
-                    r.u8().map_err(hex)?,
-                ],
-                r.u16().map_err(hex)?,
-            ),
-        };
+            Ok(info)
+        });
+        Some(info.map(|info| Frame {
+            ver,
+            adr,
+            cid1,
+            cid2,
+            info,
+        }))
+    }
+
+    /// LENGTH's checks, in order: LCHKSUM, LENID even, LENID against the
+    /// characters there are. Returns INFO.
+    #[inline]
+    fn lengths(body: &'a [u8], length: u16) -> Result<&'a [u8], Error> {
         let lenid = length & 0x0FFF;
         let (expected, found) = (lchksum(lenid), (length >> 12) as u8);
         if expected != found {
             return Err(Error::LengthChecksum { expected, found });
         }
-        if lenid % 2 != 0 {
+        if !lenid.is_multiple_of(2) {
             return Err(Error::OddLength { lenid });
         }
         let info_len = body.len() - 16;
@@ -100,16 +130,27 @@ impl<'a> Frame<'a> {
                 found: info_len,
             });
         }
-        let info = r.take(info_len).map_err(hex)?;
-        info.check().map_err(hex)?;
-        let actual = match swar::word::<4>(body, 12 + info_len) {
-            Some(x) if swar::all_digits(x, Case::Upper) => {
-                r.take(4).map_err(hex)?;
-                swar::value(x) as u16
-            }
-            _ => r.u16().map_err(hex)?,
-        };
-        let expected = hex::sum_complement(body.get(..12 + info_len).unwrap_or_default());
+        Ok(body.get(12..12 + info_len).unwrap_or_default())
+    }
+
+    /// [`decode`](Self::decode) after the start, field by field: each
+    /// field is checked before the next is read, so the first fault is
+    /// the one reported, at its offset from the `~`.
+    fn decode_checked(body: &'a [u8]) -> Result<Self, Error> {
+        let hex = |e| Error::hex(e, 1);
+        let mut r = Reader::new(body, Case::Upper);
+        let [ver, adr, cid1, cid2] = [
+            r.u8().map_err(hex)?,
+            r.u8().map_err(hex)?,
+            r.u8().map_err(hex)?,
+            r.u8().map_err(hex)?,
+        ];
+        let length = r.u16().map_err(hex)?;
+        let info = Self::lengths(body, length)?;
+        let info_reader = r.take(info.len()).map_err(hex)?;
+        info_reader.check().map_err(hex)?;
+        let actual = r.u16().map_err(hex)?;
+        let expected = hex::sum_complement(body.get(..12 + info.len()).unwrap_or_default());
         if expected != actual {
             return Err(Error::Checksum { expected, actual });
         }
@@ -118,7 +159,7 @@ impl<'a> Frame<'a> {
             adr,
             cid1,
             cid2,
-            info: info.rest(),
+            info,
         })
     }
 
@@ -410,6 +451,51 @@ mod tests {
             encode_request(0x20, 2, 0x46, 0x42, &[2], &mut small),
             Err(Error::BufferTooSmall { needed: 20 })
         );
+    }
+
+    /// [`Frame::decode`] with the field-by-field decode only.
+    fn checked(bytes: &[u8]) -> Result<Frame<'_>, Error> {
+        let body = bytes
+            .strip_prefix(b"~")
+            .map(|b| b.strip_suffix(b"\r").unwrap_or(b));
+        match body {
+            Some(body) if body.len() >= 16 => Frame::decode_checked(body),
+            _ => Frame::decode(bytes),
+        }
+    }
+
+    #[test]
+    fn the_one_pass_decode_agrees_with_the_checked_one() {
+        let frames: [&[u8]; 3] = [
+            b"~20024642E00202FD33\r",
+            b"~20024600B032110E420BEA0AF00D030A4703E8D2F0B3B0A7F80D030A47FC18F27E\r",
+            b"~200246020000FDB0",
+        ];
+        let mut cases = 0;
+        let mut check = |bytes: &[u8]| {
+            assert_eq!(Frame::decode(bytes), checked(bytes), "{bytes:?}");
+            cases += 1;
+        };
+        for frame in frames {
+            check(frame);
+            for at in 0..frame.len() {
+                let mut f = frame.to_vec();
+                for b in 0..=255u8 {
+                    f[at] = b;
+                    check(&f);
+                }
+                let mut cut = frame.to_vec();
+                cut.remove(at);
+                check(&cut);
+                check(&frame[..at]);
+                for b in [b'0', b'F', b'~', b'\r', 0] {
+                    let mut grown = frame.to_vec();
+                    grown.insert(at, b);
+                    check(&grown);
+                }
+            }
+        }
+        assert!(cases > 25_000, "{cases}");
     }
 
     #[test]
