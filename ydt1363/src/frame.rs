@@ -465,6 +465,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "exhaustive (about 28,000 frames); too slow under miri")]
     fn the_one_pass_decode_agrees_with_the_checked_one() {
         let frames: [&[u8]; 3] = [
             b"~20024642E00202FD33\r",
