@@ -465,12 +465,6 @@ mod tests {
                         expected,
                         "{c:#04x} at {at}"
                     );
-                    let sum = line.iter().map(|&b| u16::from(b)).sum::<u16>();
-                    assert_eq!(
-                        digits_and_sum(&line, case),
-                        (expected.is_ok(), sum),
-                        "{c:#04x} at {at}"
-                    );
                     line[at] = b'7';
                 }
             }
@@ -497,8 +491,14 @@ mod tests {
             for len in 0..=line.len() {
                 let s = &line[..len];
                 assert_eq!(digits_and_sum(s, case), scalar(s, case), "{len} {case:?}");
-                for at in 0..len {
-                    for bad in [b'g', b'/', 0xFF, b'G'] {
+                // Every offset natively; under miri (about 1,000 times
+                // slower) the first, the middle and the last.
+                let every = !cfg!(miri);
+                let offsets =
+                    (0..len).filter(|&at| every || at == 0 || at == len / 2 || at + 1 == len);
+                for at in offsets {
+                    let bads: &[u8] = if every { b"g/\xFFG" } else { b"g" };
+                    for &bad in bads {
                         let mut l = line;
                         l[at] = bad;
                         let l = &l[..len];
